@@ -1,0 +1,9 @@
+"""The /api blueprint (and /healthz)."""
+from flask import Blueprint, jsonify
+
+bp = Blueprint("api", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    return jsonify(status="ok")
