@@ -15,3 +15,6 @@ timeout = 30
 # workers. A process forked after torch started its thread pools can deadlock, so each
 # worker imports torch itself, after the fork.
 preload_app = False
+# Nothing uses gunicornc, and the default socket in ~/.gunicorn would be shared by every
+# server this user starts (another checkout, a second port).
+control_socket_disable = True
