@@ -2,10 +2,13 @@
 lecture's examples, and run_axe for accessibility checks.
 
 The `page` fixture makes a browser test fail when the page logs a console error, throws, or
-asks for anything outside 127.0.0.1 (such requests are aborted).
+asks for anything outside 127.0.0.1 (such requests are aborted). A test that expects an error
+response (Chromium logs each 4xx/5xx fetch as a console error) declares it first:
+`browser_problems.allow_console_error(r"status of 422")`.
 """
 import json
 import os
+import re
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -81,8 +84,16 @@ class BrowserProblems:
     def __init__(self):
         self.found = {"console errors": [], "page errors": [], "outside requests": []}
         self.reported = 0
+        self.allowed_console = []
+
+    def allow_console_error(self, pattern):
+        """Accept console errors matching this regex: Chromium logs every 4xx/5xx fetch as
+        "Failed to load resource: ... status of 422", which a test of an error message expects."""
+        self.allowed_console.append(re.compile(pattern))
 
     def record(self, kind, text):
+        if kind == "console errors" and any(p.search(text) for p in self.allowed_console):
+            return
         self.found[kind].append(text)
 
     def new_report(self):
@@ -101,11 +112,18 @@ def is_local(url):
 
 
 @pytest.fixture
-def page(browser, request):
-    """A fresh page (viewport 1280x800) in its own context. The test fails if the page logs a
-    console error, throws, or requests anything outside 127.0.0.1 (aborted, never sent)."""
+def browser_problems(request):
+    """This test's BrowserProblems; call .allow_console_error(regex) before the error happens."""
     problems = BrowserProblems()
     request.node.stash[BROWSER_PROBLEMS] = problems
+    return problems
+
+
+@pytest.fixture
+def page(browser, browser_problems):
+    """A fresh page (viewport 1280x800) in its own context. The test fails if the page logs a
+    console error, throws, or requests anything outside 127.0.0.1 (aborted, never sent)."""
+    problems = browser_problems
 
     def keep_local(route):
         if is_local(route.request.url):
