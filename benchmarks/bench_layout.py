@@ -1,0 +1,167 @@
+"""How long webapp.render.to_svg takes on graphs that stress dot, against torchviz's defaults.
+
+Run: .venv/bin/python benchmarks/bench_layout.py [--runs 3]
+Prints the median of to_svg over a few runs for: a chain of 50 ops, the 100-way fan-in
+`y = y + x * c` (repeated 100 times: ~300 nodes), and ~500 nodes of the same fan-in, plus
+a 500-node layered graph with crossings. If torch and torchviz import, it also times
+`make_dot(y).pipe(format="svg")` on the 100-way fan-in built in real torch, and the ratio.
+"""
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from webapp import render  # noqa: E402
+
+
+def scalar_node(index, kind, label, value, grad, name=None):
+    return {"id": f"n{index}", "kind": kind, "label": label, "name": name, "shape": [],
+            "dtype": "float32", "value": value, "grad": None if kind == "constant" else grad,
+            "op": None if kind != "op" else label.capitalize() + "Backward0",
+            "is_output": False}
+
+
+def graph_doc(nodes, edges):
+    """A graph JSON document (docs/graph-json.md) with its timeline derived from the edges."""
+    nodes[-1]["is_output"] = True
+    order = {node["id"]: position for position, node in enumerate(nodes)}
+    edges.sort(key=lambda edge: (order[edge["target"]], order[edge["source"]]))
+    for position, edge in enumerate(edges):
+        edge["id"] = f"e{position}"
+    timeline = [{"phase": "forward", "node": node["id"]} for node in nodes]
+    timeline.append({"phase": "seed", "node": nodes[-1]["id"]})
+    consumers, remaining = {}, {}
+    for edge in edges:
+        if not edge["constant"]:
+            consumers.setdefault(edge["source"], []).append(edge["id"])
+            remaining[edge["source"]] = remaining.get(edge["source"], 0) + 1
+    for edge in sorted(edges, key=lambda edge: -order[edge["target"]]):
+        if edge["constant"]:
+            continue
+        source = edge["source"]
+        timeline.append({"phase": "backward", "edge": edge["id"], "node": source})
+        remaining[source] -= 1
+        if remaining[source] == 0 and len(consumers[source]) > 1:
+            timeline.append({"phase": "accumulate", "node": source,
+                             "edges": consumers[source]})
+    return {"version": 1, "output": nodes[-1]["id"], "paths": {}, "timeline": timeline,
+            "stdout": "", "warnings": [],
+            "graph": {"directed": True, "multigraph": False, "graph": {},
+                      "nodes": nodes, "edges": edges}}
+
+
+def edge(source, target, local, grad, constant=False):
+    return {"id": None, "source": source["id"], "target": target["id"],
+            "local": None if constant else local, "grad": None if constant else grad,
+            "constant": constant}
+
+
+def chain_doc(length):
+    """x -> sin -> sin -> ... (`length` ops)."""
+    nodes = [scalar_node(0, "input", "x", 0.5, 0.1, name="x")]
+    edges = []
+    for index in range(1, length + 1):
+        nodes.append(scalar_node(index, "op", "sin", 0.4, 0.2))
+        edges.append(edge(nodes[index - 1], nodes[index], 0.9, 0.2))
+    return graph_doc(nodes, edges)
+
+
+def fan_in_doc(repeats):
+    """x = 1; y = 0; then `y = y + x * c` with c = 1, 2, ... `repeats` times (3 nodes each)."""
+    nodes = [scalar_node(0, "input", "x", 1.0, repeats * (repeats + 1) / 2, name="x"),
+             scalar_node(1, "constant", "0", 0.0, None)]
+    edges = []
+    total, y = 0.0, nodes[1]
+    for c in range(1, repeats + 1):
+        constant = scalar_node(len(nodes), "constant", str(c), float(c), None)
+        product = scalar_node(len(nodes) + 1, "op", "mul", float(c), 1.0)
+        total += c
+        new_y = scalar_node(len(nodes) + 2, "op", "add", total, 1.0, name="y")
+        nodes += [constant, product, new_y]
+        edges += [edge(nodes[0], product, float(c), float(c)),
+                  edge(constant, product, None, None, constant=True),
+                  edge(y, new_y, 1.0, 1.0, constant=y["kind"] == "constant"),
+                  edge(product, new_y, 1.0, 1.0)]
+        y = new_y
+    return graph_doc(nodes, edges)
+
+
+def layered_doc(layers, width):
+    """`layers` layers of `width` adds, each reading two nodes of the layer before (crossings)."""
+    nodes = [scalar_node(index, "input", f"x{index}", 1.0, 1.0, name=f"x{index}")
+             for index in range(width)]
+    edges = []
+    for layer in range(1, layers):
+        previous = nodes[-width:]
+        for position in range(width):
+            node = scalar_node(len(nodes), "op", "add", 2.0, 1.0)
+            nodes.append(node)
+            for source in (previous[position], previous[(position * 7 + 3) % width]):
+                if not any(e["source"] == source["id"] and e["target"] == node["id"] for e in edges):
+                    edges.append(edge(source, node, 1.0, 1.0))
+    last = scalar_node(len(nodes), "op", "sum", 1.0, 1.0, name="z")
+    edges += [edge(source, last, 1.0, 1.0) for source in nodes[-width:]]
+    nodes.append(last)
+    return graph_doc(nodes, edges)
+
+
+def median_seconds(function, runs):
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def time_to_svg(doc, runs):
+    def once():
+        render.layout.cache_clear()  # time the layout, not the cache
+        render.to_svg(doc)
+    return median_seconds(once, runs)
+
+
+def time_torchviz(repeats, runs):
+    """make_dot(y).pipe(format="svg") on the real-torch fan-in, or None without torchviz."""
+    try:
+        import torch
+        from torchviz import make_dot
+    except ImportError:
+        return None
+    x = torch.tensor(1.0, requires_grad=True)
+    y = torch.tensor(0.0)
+    for c in range(1, repeats + 1):
+        y = y + x * c
+    return median_seconds(lambda: make_dot(y).pipe(format="svg"), runs)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--skip-torchviz", action="store_true")
+    arguments = parser.parse_args()
+    cases = [("chain of 50", chain_doc(50)), ("fan-in 100 (y = y + x*c)", fan_in_doc(100)),
+             ("fan-in 166 (~500 nodes)", fan_in_doc(166)), ("layered 25x20 (~500)", layered_doc(25, 20))]
+    print(f"to_svg medians over {arguments.runs} runs "
+          f"(LAYOUT_TIMEOUT_S={render.LAYOUT_TIMEOUT_S}, MAX_DRAWN_NODES={render.MAX_DRAWN_NODES})")
+    fan_in_seconds = None
+    for title, doc in cases:
+        seconds = time_to_svg(doc, arguments.runs)
+        fan_in_seconds = seconds if title.startswith("fan-in 100") else fan_in_seconds
+        print(f"  {title:28} {len(doc['graph']['nodes']):4} nodes "
+              f"{len(doc['graph']['edges']):4} edges  {seconds:7.3f} s")
+    if arguments.skip_torchviz:
+        return
+    torchviz_seconds = time_torchviz(100, arguments.runs)
+    if torchviz_seconds is None:
+        print("torchviz not importable: no comparison")
+        return
+    print(f"torchviz make_dot(y).pipe('svg'), fan-in 100: {torchviz_seconds:7.3f} s "
+          f"({torchviz_seconds / fan_in_seconds:.1f}x to_svg)")
+
+
+if __name__ == "__main__":
+    main()

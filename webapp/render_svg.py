@@ -1,0 +1,130 @@
+"""graphviz SVG -> the annotated SVG of docs/svg.md (classes, data-step, theme style, step N).
+
+In: the SVG text `dot -Tsvg` wrote, the graph JSON document, the label-line roles from
+render_dot, the chosen step and theme. Out: SVG markup without prolog, doctype or comments,
+ready to inline in HTML or serve as image/svg+xml. Parsed and rewritten with xml.etree: the
+input is graphviz's own output (every user string was escaped on the way in), so no external
+entities or DTDs are involved.
+"""
+import xml.etree.ElementTree as ET
+
+SVG_NS = "http://www.w3.org/2000/svg"
+# Everything graphviz draws for us; anything else (script, a, image, foreignObject) is removed.
+ALLOWED_ELEMENTS = {"svg", "g", "title", "polygon", "polyline", "ellipse", "path", "text",
+                    "style"}
+
+STYLE = """
+svg.autograd-graph text { font-family: "Noto Sans CJK JP", "Noto Sans JP", sans-serif; }
+svg.autograd-graph text.name { font-weight: bold; }
+svg.autograd-graph text.active { font-weight: bold; }
+svg.autograd-graph g.active polygon, svg.autograd-graph g.active path { stroke-width: 3px; }
+svg.theme-light text.value { fill: #0b3d91; }
+svg.theme-light text.grad, svg.theme-light text.flow { fill: #b3261e; }
+svg.theme-light text.local { fill: #4a4a4a; }
+svg.theme-light g.active polygon, svg.theme-light g.active path { stroke: #e65100; }
+svg.theme-light text.active { fill: #e65100; }
+svg.theme-dark text.value { fill: #9cc3ff; }
+svg.theme-dark text.grad, svg.theme-dark text.flow { fill: #ff8a80; }
+svg.theme-dark text.local { fill: #d0d0d0; }
+svg.theme-dark g.active polygon, svg.theme-dark g.active path { stroke: #ffd54f; }
+svg.theme-dark text.active { fill: #ffd54f; }
+""".strip()
+
+
+def q(tag):
+    return f"{{{SVG_NS}}}{tag}"
+
+
+def text_steps(doc):
+    """{element id: {role: timeline index}} for the roles that appear at a step (docs/svg.md)."""
+    steps = {}
+    for index, step in enumerate(doc.get("timeline", [])):
+        phase, node = step.get("phase"), step.get("node")
+        if phase == "forward":
+            steps.setdefault(node, {})["value"] = index
+        elif phase in ("seed", "backward", "accumulate"):
+            # The last of these into a node is when its grad is complete: seed for the output,
+            # the accumulate step after several consumers, else its one backward step.
+            steps.setdefault(node, {})["grad"] = index
+        if phase == "backward":
+            steps.setdefault(step.get("edge"), {}).update(local=index, flow=index)
+    return steps
+
+
+def element_classes(doc):
+    """{element id: class attribute} exactly as docs/svg.md spells it."""
+    classes = {}
+    for node in doc["graph"]["nodes"]:
+        kind = node.get("kind", "op")
+        classes[node["id"]] = "node " + kind + (" output" if node.get("is_output") else "")
+    for edge in doc["graph"]["edges"]:
+        classes[edge["id"]] = "edge constant" if edge.get("constant") else "edge"
+    return classes
+
+
+def sanitise(root):
+    """Drop anything that is not plain drawing: no scripts, no links, no event handlers."""
+    parents = [root]
+    while parents:
+        parent = parents.pop()
+        for child in list(parent):
+            local_name = child.tag.rpartition("}")[2] if isinstance(child.tag, str) else ""
+            if local_name not in ALLOWED_ELEMENTS:
+                parent.remove(child)
+                continue
+            for attribute in list(child.attrib):
+                bare = attribute.rpartition("}")[2].lower()
+                if bare.startswith("on") or bare == "href":
+                    del child.attrib[attribute]
+            parents.append(child)
+
+
+def tag_texts(group, roles, steps, step):
+    """Give each <text> of one node/edge group its role class and data-step; apply `step`."""
+    texts = group.findall(q("text"))
+    if len(texts) != len(roles):
+        raise ValueError(f"{group.get('id')}: graphviz wrote {len(texts)} label lines, "
+                         f"expected {len(roles)}")
+    group_active = False
+    for text, role in zip(texts, roles):
+        classes = [role]
+        text_step = steps.get(role)
+        if text_step is not None:
+            text.set("data-step", str(text_step))
+            if step is not None and text_step > step:
+                text.set("visibility", "hidden")
+            if step is not None and text_step == step:
+                classes.append("active")
+                group_active = True
+        text.set("class", " ".join(classes))
+        del text.attrib["font-family"]  # the stylesheet names the font and its fallbacks
+    return group_active
+
+
+def annotate(svg_text, doc, text_roles, *, step=None, theme="light"):
+    """The SVG of docs/svg.md from graphviz's SVG (see the module docstring)."""
+    root = ET.fromstring(svg_text)
+    sanitise(root)
+    root.set("class", f"autograd-graph theme-{theme}")
+    root.set("data-steps", str(len(doc.get("timeline", []))))
+    root.set("data-output", str(doc.get("output", "")))
+    style = ET.Element(q("style"))
+    style.text = STYLE
+    root.insert(0, style)
+    steps, classes = text_steps(doc), element_classes(doc)
+    for group in root.iter(q("g")):
+        identifier = group.get("id")
+        if identifier not in text_roles:
+            continue
+        active = tag_texts(group, text_roles[identifier], steps.get(identifier, {}), step)
+        group.set("class", classes[identifier] + (" active" if active else ""))
+    return serialise(root)
+
+
+def serialise(root):
+    """Markup with SVG as the default namespace (ElementTree's `default_namespace` option
+    refuses the un-namespaced attributes every SVG element has)."""
+    for element in root.iter():
+        element.tag = element.tag.rpartition("}")[2]
+    root.set("xmlns", SVG_NS)
+    return ET.tostring(root, encoding="unicode")
