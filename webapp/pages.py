@@ -1,11 +1,27 @@
-"""The page blueprint: the single-page app that animates the graph."""
-from flask import Blueprint, render_template
+"""The page blueprint: the single-page app that animates the graph.
+
+In: GET / (the page reads ?source=, step, input, present, lang, theme itself, in the browser).
+Out: templates/index.html with the lecture examples and the URLs the scripts call, both as
+JSON blocks (no inline script: the Content-Security-Policy allows scripts from 'self' only).
+"""
+from flask import Blueprint, render_template, url_for
 
 from .examples import lecture_examples
 
 bp = Blueprint("pages", __name__)
 
 
+def page_urls():
+    """The addresses the page's scripts use (static files and the /api renderings)."""
+    return {
+        "static": url_for("static", filename=""),
+        "graph": "/api/graph",
+        "svg": "/api/graph.svg",
+        "png": "/api/graph.png",
+        "json": "/api/graph.json",
+    }
+
+
 @bp.get("/")
 def index():
-    return render_template("index.html", examples=lecture_examples())
+    return render_template("index.html", examples=lecture_examples(), urls=page_urls())

@@ -1,0 +1,51 @@
+// What the current step of the timeline is, in words: "forward: z = mul(x, t) = 10",
+// "backward along t → z: 1 × 2 = 2", "accumulate x: 5 + 2 = 7".
+import {t} from "./i18n.js";
+import {formatValue, isScalar, nodeName} from "./model.js";
+
+function forwardCaption(index, node) {
+  const value = formatValue(node.value, node.shape);
+  if (node.kind === "input") return t("caption.forward_input", {name: nodeName(node), value});
+  if (node.kind === "constant") return t("caption.forward_constant", {name: node.label, value});
+  const args = (index.incoming.get(node.id) || [])
+    .map((e) => nodeName(index.nodes.get(e.source))).join(", ");
+  const call = `${node.label}(${args})`;
+  const name = node.name ? `${node.name} = ${call}` : call;
+  return t("caption.forward_op", {name, value});
+}
+
+function backwardCaption(index, step) {
+  const edge = index.edges.get(step.edge);
+  const source = index.nodes.get(edge.source);
+  const target = index.nodes.get(edge.target);
+  const along = `${nodeName(source)} → ${nodeName(target)}`;
+  if (isScalar(source) && isScalar(target) && edge.local !== null && typeof edge.local !== "object") {
+    return t("caption.backward_scalar", {
+      along, edge: edge.id,
+      upstream: formatValue(target.grad), local: formatValue(edge.local), flow: formatValue(edge.grad),
+    });
+  }
+  return t("caption.backward_tensor", {along, edge: edge.id, flow: formatValue(edge.grad, source.shape)});
+}
+
+function accumulateCaption(index, step) {
+  const node = index.nodes.get(step.node);
+  const parts = step.edges.map((id) => formatValue(index.edges.get(id).grad, node.shape));
+  return t("caption.accumulate", {
+    name: nodeName(node), terms: parts.join(" + "), total: formatValue(node.grad, node.shape),
+  });
+}
+
+export function captionFor(index, k) {
+  const step = index.timeline[k];
+  if (!step) return "";
+  let text;
+  if (step.phase === "forward") text = forwardCaption(index, index.nodes.get(step.node));
+  else if (step.phase === "seed") {
+    const out = nodeName(index.nodes.get(step.node));
+    text = t("caption.seed", {name: out});
+  } else if (step.phase === "backward") text = backwardCaption(index, step);
+  else if (step.phase === "accumulate") text = accumulateCaption(index, step);
+  else text = step.phase;
+  return text;
+}

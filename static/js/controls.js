@@ -1,0 +1,58 @@
+// Buttons, the scrubber, speed, theme, language, presentation, zoom, and the keyboard:
+// Left/Right step, Space plays/pauses, Home/End jump, + - 0 zoom, Escape leaves presentation.
+// Keys typed into the editor or a form field are theirs, not the player's.
+const $ = (id) => document.getElementById(id);
+
+function typingIn(target) {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  if (target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
+  return target instanceof HTMLInputElement && target.type !== "range";
+}
+
+function onKey(app, event) {
+  if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (typingIn(event.target)) return;
+  const onRange = event.target instanceof HTMLInputElement;  // the scrubber moves itself
+  const player = app.player;
+  const actions = {
+    ArrowRight: () => player.forward(),
+    ArrowLeft: () => player.back(),
+    Home: () => player.first(),
+    End: () => player.last(),
+    " ": () => player.toggle(),
+    "+": () => app.zoom.zoomIn(),
+    "=": () => app.zoom.zoomIn(),
+    "-": () => app.zoom.zoomOut(),
+    0: () => app.zoom.fit(),
+    Escape: () => document.body.classList.contains("present") && app.setPresent(false),
+  };
+  const action = actions[event.key];
+  if (!action || (onRange && event.key !== " " && event.key !== "Escape")) return;
+  event.preventDefault();
+  action();
+}
+
+export function bindControls(app) {
+  const player = app.player;
+  $("run-button").addEventListener("click", () => app.run({autoplay: true}));
+  $("step-first").addEventListener("click", () => player.first());
+  $("step-back").addEventListener("click", () => player.back());
+  $("play-pause").addEventListener("click", () => player.toggle());
+  $("step-forward").addEventListener("click", () => player.forward());
+  $("step-last").addEventListener("click", () => player.last());
+  $("scrubber").addEventListener("input", (event) => {
+    player.pause();
+    player.go(Number(event.target.value));
+  });
+  $("speed-select").addEventListener("change", (event) => player.setSpeed(Number(event.target.value)));
+  $("theme-toggle").addEventListener("click", () =>
+    app.setTheme(app.theme === "dark" ? "light" : "dark", true));
+  $("present-toggle").addEventListener("click", () =>
+    app.setPresent(!document.body.classList.contains("present")));
+  $("lang-select").addEventListener("change", (event) => app.setLanguage(event.target.value));
+  $("zoom-in").addEventListener("click", () => app.zoom.zoomIn());
+  $("zoom-out").addEventListener("click", () => app.zoom.zoomOut());
+  $("zoom-fit").addEventListener("click", () => app.zoom.fit());
+  document.addEventListener("keydown", (event) => onKey(app, event));
+}

@@ -1,0 +1,89 @@
+// The drawing: parse the SVG from /api/graph.svg, import it into the page, and mark its
+// elements for the current step (docs/svg.md): data-step > k hidden, step k "active".
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+export class GraphView {
+  constructor(container, {onInputClick} = {}) {
+    this.container = container;
+    this.svg = null;
+    this.onInputClick = onInputClick;
+  }
+
+  // Returns false when the text is not an SVG document (nothing is inserted then).
+  show(svgText) {
+    const parsed = new DOMParser().parseFromString(svgText, "image/svg+xml");
+    const root = parsed.documentElement;
+    if (root.namespaceURI !== SVG_NS || root.localName !== "svg" ||
+        parsed.getElementsByTagName("parsererror").length) {
+      return false;
+    }
+    // Nothing executable may come in with the drawing, whatever the renderer sends.
+    for (const el of root.querySelectorAll("script, foreignObject")) el.remove();
+    const svg = document.importNode(root, true);
+    svg.removeAttribute("width");
+    svg.removeAttribute("height");
+    svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
+    svg.setAttribute("role", "img");
+    svg.setAttribute("focusable", "false");
+    this.container.replaceChildren(svg);
+    this.svg = svg;
+    this.stepped = [...svg.querySelectorAll("[data-step]")];
+    this.markInputs();
+    return true;
+  }
+
+  clear() {
+    this.container.replaceChildren();
+    this.svg = null;
+    this.stepped = [];
+  }
+
+  element(id) {
+    return this.svg ? this.svg.querySelector(`g#${CSS.escape(id)}`) : null;
+  }
+
+  markInputs() {
+    for (const g of this.svg.querySelectorAll("g.node.input")) {
+      g.classList.add("clickable");
+      g.addEventListener("click", () => this.onInputClick?.(g.id));
+    }
+  }
+
+  // k: the current step; step: the timeline entry; index: the graph lookups (model.js).
+  setStep(k, index) {
+    if (!this.svg) return;
+    for (const el of this.stepped) {
+      const s = Number(el.getAttribute("data-step"));
+      el.classList.toggle("step-hidden", s > k);
+      el.classList.toggle("active", s === k);
+    }
+    for (const el of this.svg.querySelectorAll("g.active, g.flowed, g.pending")) {
+      el.classList.remove("active", "flowed", "pending");
+    }
+    index.timeline.forEach((step, i) => {
+      if (step.phase === "forward" && i > k) this.element(step.node)?.classList.add("pending");
+      if (step.phase === "backward" && i <= k) this.element(step.edge)?.classList.add("flowed");
+    });
+    const step = index.timeline[k];
+    if (!step) return;
+    this.svg.dataset.phase = step.phase;
+    const ids = step.phase === "backward" ? [step.edge, step.node]
+      : step.phase === "accumulate" ? [step.node, ...step.edges] : [step.node];
+    for (const id of ids) this.element(id)?.classList.add("active");
+  }
+
+  // Highlight one path (its nodes and edges) or, with null, none.
+  highlightPath(path) {
+    if (!this.svg) return;
+    this.svg.classList.toggle("path-mode", Boolean(path));
+    for (const el of this.svg.querySelectorAll(".on-path")) el.classList.remove("on-path");
+    if (!path) return;
+    for (const id of [...path.nodes, ...path.edges]) this.element(id)?.classList.add("on-path");
+  }
+
+  markChosenInput(id) {
+    if (!this.svg) return;
+    for (const el of this.svg.querySelectorAll(".chosen")) el.classList.remove("chosen");
+    if (id) this.element(id)?.classList.add("chosen");
+  }
+}

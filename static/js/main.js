@@ -1,0 +1,226 @@
+// The page: wires the editor, the drawing, the player, the paths panel and the URL together.
+import {ApiProblem, fetchGraph, fetchSvg, renderingUrl} from "./api.js";
+import {captionFor} from "./caption.js";
+import {bindControls} from "./controls.js";
+import {Editor} from "./editor.js";
+import {renderGallery} from "./gallery.js";
+import {GraphView} from "./graph-view.js";
+import {language, loadLanguage, preferredLanguage, t, translatePage} from "./i18n.js";
+import {indexGraph} from "./model.js";
+import {PathsPanel} from "./paths-panel.js";
+import {Player} from "./player.js";
+import {ProblemBox} from "./problem.js";
+import {readState, writeState} from "./url-state.js";
+import {ZoomPan} from "./zoom.js";
+
+const $ = (id) => document.getElementById(id);
+const reducedMotion = () => matchMedia("(prefers-reduced-motion: reduce)").matches;
+const jsonBlock = (id) => JSON.parse($(id).textContent);
+
+class App {
+  constructor(config, examples) {
+    this.urls = config;
+    this.examples = examples;
+    this.index = null;
+    this.source = null;  // the source of the graph on show
+    this.runCount = 0;
+    this.themeChosen = null;
+    this.editor = new Editor({
+      textarea: $("source"), gutter: $("editor-gutter"), band: $("error-band"),
+      onRun: () => this.run({autoplay: true}),
+    });
+    this.problems = new ProblemBox({
+      box: $("problem"), title: $("problem-title"), where: $("problem-where"),
+      excerpt: $("problem-excerpt"), detail: $("problem-detail"), editor: this.editor,
+    });
+    this.view = new GraphView($("graph"), {onInputClick: (id) => this.paths.choose(id, true)});
+    this.zoom = new ZoomPan($("graph"));
+    this.player = new Player({
+      onStep: (k) => this.drawStep(k),
+      onPlayingChange: (playing) => this.showPlaying(playing),
+    });
+    this.paths = new PathsPanel({
+      select: $("input-select"), formula: $("paths-formula"), check: $("paths-check"),
+      summary: $("paths-summary"), list: $("path-list"), view: this.view,
+      onChange: () => this.saveUrl(), reducedMotion,
+    });
+  }
+
+  get theme() {
+    return document.documentElement.dataset.theme;
+  }
+
+  setTheme(theme, chosen) {
+    document.documentElement.dataset.theme = theme;
+    $("theme-toggle").setAttribute("aria-pressed", String(theme === "dark"));
+    if (chosen) {
+      this.themeChosen = theme;
+      this.redraw();
+      this.saveUrl();
+    }
+  }
+
+  setPresent(on) {
+    document.body.classList.toggle("present", on);
+    $("present-toggle").setAttribute("aria-pressed", String(on));
+    this.saveUrl();
+    requestAnimationFrame(() => this.zoom.fit());
+  }
+
+  async setLanguage(lang) {
+    await loadLanguage(lang, this.urls.static);
+    $("lang-select").value = lang;
+    translatePage();
+    this.renderGallery();
+    this.showPlaying(this.player.playing);
+    this.paths.rerender();
+    if (this.index) this.drawStep(this.player.step);
+    this.saveUrl();
+  }
+
+  renderGallery() {
+    renderGallery($("gallery-list"), this.examples, language(), (example) => {
+      this.editor.value = example.source;
+      this.run({autoplay: true});
+    });
+  }
+
+  saveUrl() {
+    writeState({
+      source: this.source,
+      step: this.index ? this.player.step : null,
+      input: this.paths.chosenName(),
+      present: document.body.classList.contains("present"),
+      lang: language(),
+      theme: this.themeChosen,
+    });
+  }
+
+  async run({step = null, input = null, autoplay = false} = {}) {
+    const source = this.editor.value;
+    const run = ++this.runCount;
+    this.player.pause();
+    this.problems.clear();
+    $("run-status").textContent = t("editor.running");
+    document.body.classList.add("busy");
+    const svgOptions = {theme: this.theme, lang: language()};
+    const [graph, svg] = await Promise.allSettled([
+      fetchGraph(this.urls, source), fetchSvg(this.urls, source, svgOptions),
+    ]);
+    if (run !== this.runCount) return;  // a newer run has started
+    document.body.classList.remove("busy");
+    $("run-status").textContent = "";
+    if (graph.status === "rejected") {
+      this.showFailure(graph.reason);
+      return;
+    }
+    this.source = source;
+    this.load(graph.value, svg.status === "fulfilled" ? svg.value : null, svg.reason);
+    const count = this.index.timeline.length;
+    const start = step ?? (autoplay && !reducedMotion() ? 0 : count - 1);
+    if (input) this.paths.choose(this.paths.inputIdByName(input));
+    this.player.load(count, start);
+    if (autoplay && step === null && !reducedMotion()) this.player.play();
+    this.saveUrl();
+  }
+
+  showFailure(error) {
+    const problem = error instanceof ApiProblem ? error.problem : {status: null, detail: String(error)};
+    this.problems.show(problem);
+    this.clearGraph();
+  }
+
+  clearGraph() {
+    this.index = null;
+    this.view.clear();
+    this.paths.load(null);
+    this.player.load(0);
+    $("graph-empty").hidden = false;
+    $("graph-empty").textContent = t("graph.empty");
+    $("caption").textContent = "";
+    $("export-links").hidden = true;
+    $("stdout-box").hidden = true;
+    this.updateScrubber(0, 0);
+  }
+
+  load(doc, svgText, svgError) {
+    this.index = indexGraph(doc);
+    const drawn = svgText !== null && this.view.show(svgText);
+    $("graph-empty").hidden = drawn;
+    if (drawn) this.zoom.attach(this.view.svg);
+    else $("graph-empty").textContent = t("graph.not_drawn", {detail: svgError?.message ?? ""});
+    this.paths.load(this.index);
+    $("stdout").textContent = doc.stdout || "";
+    $("stdout-box").hidden = !doc.stdout;
+    $("export-links").hidden = false;
+  }
+
+  // Fetch the drawing again (theme or language changed) and put back the step and the path.
+  async redraw() {
+    if (!this.index || this.source === null) return;
+    try {
+      const svgText = await fetchSvg(this.urls, this.source, {theme: this.theme, lang: language()});
+      if (!this.view.show(svgText)) return;
+      this.zoom.attach(this.view.svg);
+      this.drawStep(this.player.step);
+      this.paths.render();
+    } catch (error) {
+      $("graph-empty").textContent = t("graph.not_drawn", {detail: error.message});
+    }
+  }
+
+  drawStep(k) {
+    if (!this.index) return;
+    this.view.setStep(k, this.index);
+    this.updateScrubber(k, this.index.timeline.length);
+    $("caption").textContent = captionFor(this.index, k);
+    this.updateExports(k);
+    this.saveUrl();
+  }
+
+  updateScrubber(k, count) {
+    const scrubber = $("scrubber");
+    scrubber.max = String(Math.max(count - 1, 0));
+    scrubber.value = String(k);
+    scrubber.disabled = count === 0;
+    const text = count ? `${k + 1} / ${count}` : "0 / 0";
+    $("step-counter").textContent = text;
+    scrubber.setAttribute("aria-valuetext", count ? t("player.step_of", {n: k + 1, total: count}) : "");
+  }
+
+  updateExports(k) {
+    const options = {step: String(k), theme: this.theme, lang: language()};
+    $("export-svg").href = renderingUrl(this.urls.svg, this.source, options);
+    $("export-png").href = renderingUrl(this.urls.png, this.source, {step: String(k)});
+    $("export-json").href = renderingUrl(this.urls.json, this.source);
+  }
+
+  showPlaying(playing) {
+    const button = $("play-pause");
+    const key = playing ? "player.pause" : "player.play";
+    button.dataset.playing = String(playing);
+    button.setAttribute("aria-label", t(key));
+    button.setAttribute("title", t(key));
+    button.dataset.i18nAriaLabel = key;
+    button.dataset.i18nTitle = key;
+  }
+}
+
+async function start() {
+  const config = jsonBlock("page-config");
+  const state = readState();
+  const app = new App(config, jsonBlock("lecture-examples"));
+  await app.setLanguage(preferredLanguage(state.params));
+  const dark = matchMedia("(prefers-color-scheme: dark)").matches;
+  app.setTheme(state.theme ?? (dark ? "dark" : "light"), false);
+  app.themeChosen = state.theme;
+  bindControls(app);
+  if (state.present) app.setPresent(true);
+  app.editor.value = state.source ?? app.examples[0]?.source ?? "";
+  if (state.source !== null) {
+    await app.run({step: state.step, input: state.input, autoplay: true});
+  }
+  document.body.dataset.ready = "true";
+}
+
+start();

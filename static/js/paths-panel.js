@@ -1,0 +1,199 @@
+// The sum-over-paths panel: for a chosen input u, every path from u to the output z,
+// each highlighted in turn, and dz/du = sum over paths of the product of dt/ds, typeset
+// with KaTeX beside autograd's own u.grad.
+import {t} from "./i18n.js";
+import {agrees, formatNumber, formatValue, nodeName} from "./model.js";
+
+const CYCLE_MS = 1800;
+const MAX_TERMS_SHOWN = 6;
+
+// Names become TeX: identifiers only ever hold [A-Za-z0-9_]; anything else is dropped.
+function texName(text) {
+  const clean = String(text).replace(/[^A-Za-z0-9_[\]]/g, "");
+  return `\\mathit{${clean.replace(/_/g, "\\_")}}`;
+}
+
+function texNumber(v) {
+  return formatNumber(v).replace("−", "-").replace("∞", "\\infty ");
+}
+
+export class PathsPanel {
+  constructor({select, formula, check, summary, list, view, onChange, reducedMotion}) {
+    Object.assign(this, {select, formula, check, summary, list, view, onChange, reducedMotion});
+    this.index = null;
+    this.inputId = null;
+    this.timer = null;
+    select.addEventListener("change", () => this.choose(select.value || null, true));
+  }
+
+  load(index) {
+    this.stopCycle();
+    this.index = index;
+    this.inputId = null;
+    this.renderOptions();
+    this.render();
+  }
+
+  renderOptions() {
+    const none = new Option(t("paths.none"), "");
+    const options = (this.index?.inputs || []).map((n) => new Option(nodeName(n), n.id));
+    this.select.replaceChildren(none, ...options);
+    this.select.value = this.inputId || "";
+    this.select.disabled = !options.length;
+  }
+
+  inputIdByName(name) {
+    return this.index?.inputs.find((n) => nodeName(n) === name)?.id ?? null;
+  }
+
+  choose(id, userAction = false) {
+    if (!this.index || (id && !this.index.doc.paths[id])) id = null;
+    this.inputId = id;
+    this.select.value = id || "";
+    this.render();
+    if (userAction) this.onChange?.(id ? nodeName(this.index.nodes.get(id)) : null);
+  }
+
+  chosenName() {
+    return this.inputId ? nodeName(this.index.nodes.get(this.inputId)) : null;
+  }
+
+  rerender() {
+    if (!this.index) return;
+    this.renderOptions();
+    this.render();
+  }
+
+  render() {
+    this.stopCycle();
+    this.view.markChosenInput(this.inputId);
+    this.view.highlightPath(null);
+    const info = this.inputId ? this.index.doc.paths[this.inputId] : null;
+    this.list.replaceChildren();
+    this.formula.replaceChildren();
+    this.check.textContent = "";
+    this.check.className = "paths-check";
+    this.summary.textContent = this.index && !info ? t("paths.prompt") : "";
+    if (!info) return;
+    const input = this.index.nodes.get(this.inputId);
+    const output = this.index.nodes.get(this.index.doc.output);
+    this.renderSummary(info);
+    this.renderList(info);
+    this.renderFormula(info, input, output);
+    this.renderCheck(info, input);
+    this.startCycle(info);
+  }
+
+  renderSummary(info) {
+    const parts = [t("paths.count", {n: info.count})];
+    if (info.truncated || info.paths.length < info.count) {
+      parts.push(t("paths.truncated", {shown: info.paths.length}));
+    }
+    if (info.sum === null) parts.push(t("paths.jacobians"));
+    this.summary.textContent = parts.join(" ");
+  }
+
+  pathText(path) {
+    return path.nodes.map((id) => nodeName(this.index.nodes.get(id))).join(" → ");
+  }
+
+  localsOf(path) {
+    return path.edges.map((id) => this.index.edges.get(id).local);
+  }
+
+  renderList(info) {
+    info.paths.forEach((path, i) => {
+      const item = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "path-item";
+      button.dataset.path = String(i);
+      const route = document.createElement("span");
+      route.className = "path-route";
+      route.textContent = this.pathText(path);
+      const product = document.createElement("span");
+      product.className = "path-product";
+      if (path.product !== null && path.product !== undefined) {
+        const locals = this.localsOf(path).map((v) => formatValue(v)).join(" × ");
+        product.textContent = `${locals} = ${formatNumber(path.product)}`;
+      } else {
+        product.textContent = t("paths.jacobian_product");
+      }
+      button.append(route, product);
+      button.addEventListener("mouseenter", () => this.showPath(i, true));
+      button.addEventListener("focus", () => this.showPath(i, true));
+      button.addEventListener("click", () => this.showPath(i, true));
+      item.append(button);
+      this.list.append(item);
+    });
+  }
+
+  showPath(i, userAction = false) {
+    if (userAction) this.stopCycle();
+    const info = this.index.doc.paths[this.inputId];
+    const path = info?.paths[i];
+    this.view.highlightPath(path || null);
+    for (const b of this.list.querySelectorAll(".path-item")) {
+      b.classList.toggle("current", Number(b.dataset.path) === i);
+    }
+    this.current = i;
+  }
+
+  startCycle(info) {
+    if (!info.paths.length) return;
+    this.showPath(0);
+    if (info.paths.length < 2 || this.reducedMotion()) return;
+    this.timer = setInterval(() => this.showPath((this.current + 1) % info.paths.length), CYCLE_MS);
+  }
+
+  stopCycle() {
+    clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  texFormula(info, input, output) {
+    const lhs = `\\frac{\\partial ${texName(nodeName(output))}}{\\partial ${texName(nodeName(input))}}`;
+    const general = `\\sum_{p} \\prod_{(s \\to t) \\in p} \\frac{\\partial t}{\\partial s}`;
+    if (info.sum === null) return `${lhs} = ${general}`;
+    const products = info.paths.map((p) => p.product);
+    const expanded = info.paths.slice(0, MAX_TERMS_SHOWN).map((p) => {
+      const locals = this.localsOf(p);
+      if (locals.some((v) => typeof v === "object" && v !== null)) return texNumber(p.product);
+      const factors = locals.map(texNumber);
+      return factors.length > 1 ? `(${factors.join(" \\cdot ")})` : factors[0];
+    });
+    const more = info.count > MAX_TERMS_SHOWN ? " + \\cdots" : "";
+    let tex = `${lhs} = ${general} = ${expanded.join(" + ")}${more}`;
+    if (info.count <= MAX_TERMS_SHOWN && products.length > 1) {
+      tex += ` = ${products.map(texNumber).join(" + ")}`;
+    }
+    return `${tex} = ${texNumber(info.sum)}`;
+  }
+
+  renderFormula(info, input, output) {
+    const tex = this.texFormula(info, input, output);
+    this.formula.dataset.tex = tex;
+    if (window.katex) {
+      // Inline mode with \displaystyle: the formula may break after = and + in a narrow panel.
+      window.katex.render(`\\displaystyle ${tex}`, this.formula, {throwOnError: false});
+    } else {
+      this.formula.textContent = tex;
+    }
+  }
+
+  renderCheck(info, input) {
+    const name = nodeName(input);
+    const grad = formatValue(info.grad, input.shape);
+    const line = document.createElement("span");
+    line.className = "grad-line";
+    line.textContent = t("paths.autograd", {name, grad});
+    this.check.append(line);
+    if (info.sum === null) return;
+    const ok = agrees(info.sum, info.grad);
+    const mark = document.createElement("span");
+    mark.className = ok ? "check-ok" : "check-bad";
+    mark.textContent = ok ? ` ✓ ${t("paths.agrees")}` : ` ✗ ${t("paths.differs")}`;
+    this.check.append(mark);
+    this.check.classList.add(ok ? "ok" : "bad");
+  }
+}

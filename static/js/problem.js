@@ -1,0 +1,50 @@
+// Showing an error next to the code: a heading in the UI language, the server's own words
+// (PyTorch's message for a program that failed), and the line with a caret under the column.
+import {t} from "./i18n.js";
+
+const HEADINGS = {
+  400: "problem.not_allowed",
+  413: "problem.too_large",
+  415: "problem.bad_request",
+  422: "problem.failed",
+  429: "problem.rate_limited",
+  503: "problem.busy",
+};
+
+export class ProblemBox {
+  constructor({box, title, where, excerpt, detail, editor}) {
+    Object.assign(this, {box, title, where, excerpt, detail, editor});
+  }
+
+  clear() {
+    this.box.hidden = true;
+    this.editor.clearError();
+  }
+
+  // problem: the application/problem+json body (plus status); null status = no answer at all.
+  show(problem) {
+    const status = problem.status;
+    const key = HEADINGS[status] || (status ? "problem.generic" : "problem.network");
+    this.title.textContent = t(key, {seconds: problem.retryAfter ?? "?", status: status ?? ""});
+    const words = [problem.title, problem.detail].filter(Boolean);
+    this.detail.textContent = words.join(": ");
+    const line = Number.isInteger(problem.line) ? problem.line : null;
+    const column = Number.isInteger(problem.column) ? problem.column : null;
+    if (line) {
+      this.where.textContent = column
+        ? t("problem.where", {line, column})
+        : t("problem.where_line", {line});
+      const text = this.editor.lineText(line);
+      const prefix = `${line} | `;
+      const caret = column ? `\n${" ".repeat(prefix.length + column - 1)}^` : "";
+      this.excerpt.textContent = `${prefix}${text}${caret}`;
+      this.excerpt.hidden = false;
+      this.editor.markError(line);
+    } else {
+      this.where.textContent = "";
+      this.excerpt.hidden = true;
+      this.editor.clearError();
+    }
+    this.box.hidden = false;
+  }
+}
