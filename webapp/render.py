@@ -41,8 +41,9 @@ class LayoutFailed(RenderError):
 
 
 def to_dot(doc, *, direction="LR", theme="light", lang="en"):
-    """The graphviz DOT source of the graph in `doc` (ids and classes on every node and edge)."""
-    check_drawable(doc)
+    """The graphviz DOT source of the graph in `doc` (ids and classes on every node and edge).
+
+    Any size: it is only text (to_svg is what refuses graphs too large to lay out)."""
     return dot_drawing(doc, direction=direction, theme=theme, lang=lang).source
 
 
