@@ -6,7 +6,7 @@ import {Editor} from "./editor.js";
 import {renderGallery} from "./gallery.js";
 import {GraphView} from "./graph-view.js";
 import {language, loadLanguage, preferredLanguage, t, translatePage} from "./i18n.js";
-import {indexGraph} from "./model.js";
+import {indexGraph, nodeName} from "./model.js";
 import {PathsPanel} from "./paths-panel.js";
 import {Player} from "./player.js";
 import {ProblemBox} from "./problem.js";
@@ -172,6 +172,10 @@ class App {
   drawStep(k) {
     if (!this.index) return;
     this.view.setStep(k, this.index);
+    this.view.svg?.setAttribute("aria-label", t("graph.drawing", {
+      nodes: this.index.nodes.size, edges: this.index.edges.size,
+      output: nodeName(this.index.nodes.get(this.index.doc.output)),
+    }));
     this.updateScrubber(k, this.index.timeline.length);
     $("caption").textContent = captionFor(this.index, k);
     this.updateExports(k);

@@ -20,14 +20,17 @@ export function isNumber(v) {
   return typeof v === "number" || v === "NaN" || v === "Infinity" || v === "-Infinity";
 }
 
-// Six significant digits, no trailing zeros: 10 -> "10", -218.46250915527344 -> "-218.463".
+// Four significant digits like the drawing's labels: 10 -> "10", -218.46250915527344 -> "−218.5".
 export function formatNumber(v) {
   if (typeof v === "string") return v === "Infinity" ? "∞" : v === "-Infinity" ? "−∞" : v;
   if (typeof v !== "number") return "?";
-  if (Number.isInteger(v) && Math.abs(v) < 1e9) return String(v).replace("-", "−");
-  const text = Math.abs(v) >= 1e6 || (v !== 0 && Math.abs(v) < 1e-4)
-    ? v.toExponential(4).replace(/\.?0+e/, "e")
-    : String(Number(v.toPrecision(6)));
+  if (v === 0) return "0";
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? "NaN" : v > 0 ? "∞" : "−∞";
+  // Python's "{:.4g}": an exponent below 1e-4 and from 1e4 up.
+  const exponent = Math.floor(Math.log10(Math.abs(v)));
+  const text = exponent < -4 || exponent >= 4
+    ? v.toExponential(3).replace(/\.?0+e/, "e").replace("e+", "e")
+    : String(Number(v.toPrecision(4)));
   return text.replace("-", "−");
 }
 
