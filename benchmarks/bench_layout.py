@@ -2,8 +2,8 @@
 
 Run: .venv/bin/python benchmarks/bench_layout.py [--runs 3]
 Prints the median of to_svg over a few runs for: a chain of 50 ops, the 100-way fan-in
-`y = y + x * c` (repeated 100 times: ~300 nodes), and ~500 nodes of the same fan-in, plus
-a 500-node layered graph with crossings. If torch and torchviz import, it also times
+`y = y + x * c` (repeated 100 times: ~300 nodes), ~500 and ~600 nodes of the same fan-in,
+a 500-node layered graph with crossings, and a 600-chain whose every op also reads x. If torch and torchviz import, it also times
 `make_dot(y).pipe(format="svg")` on the 100-way fan-in built in real torch, and the ratio.
 """
 import argparse
@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from webapp import render  # noqa: E402
+from webapp import render, render_dot  # noqa: E402
 
 
 def scalar_node(index, kind, label, value, grad, name=None):
@@ -108,6 +108,18 @@ def layered_doc(layers, width):
     return graph_doc(nodes, edges)
 
 
+def skip_chain_doc(length):
+    """A chain of `length` muls that each also read x: dot's worst case (long edges)."""
+    nodes = [scalar_node(0, "input", "x", 1.0, 1.0, name="x")]
+    edges = []
+    for index in range(1, length):
+        nodes.append(scalar_node(index, "op", "mul", 1.0, 1.0))
+        edges.append(edge(nodes[0], nodes[index], 1.0, 1.0))
+        if index > 1:
+            edges.append(edge(nodes[index - 1], nodes[index], 1.0, 1.0))
+    return graph_doc(nodes, edges)
+
+
 def median_seconds(function, runs):
     times = []
     for _ in range(runs):
@@ -144,15 +156,20 @@ def main():
     parser.add_argument("--skip-torchviz", action="store_true")
     arguments = parser.parse_args()
     cases = [("chain of 50", chain_doc(50)), ("fan-in 100 (y = y + x*c)", fan_in_doc(100)),
-             ("fan-in 166 (~500 nodes)", fan_in_doc(166)), ("layered 25x20 (~500)", layered_doc(25, 20))]
+             ("fan-in 166 (~500 nodes)", fan_in_doc(166)),
+             ("fan-in 199 (~600 nodes)", fan_in_doc(199)), ("layered 25x20 (~500)", layered_doc(25, 20)),
+             ("x into each of a 600-chain", skip_chain_doc(600))]
     print(f"to_svg medians over {arguments.runs} runs "
           f"(LAYOUT_TIMEOUT_S={render.LAYOUT_TIMEOUT_S}, MAX_DRAWN_NODES={render.MAX_DRAWN_NODES})")
     fan_in_seconds = None
     for title, doc in cases:
         seconds = time_to_svg(doc, arguments.runs)
         fan_in_seconds = seconds if title.startswith("fan-in 100") else fan_in_seconds
+        effort = render_dot.automatic_effort(doc["graph"]["nodes"], doc["graph"]["edges"])
         print(f"  {title:28} {len(doc['graph']['nodes']):4} nodes "
-              f"{len(doc['graph']['edges']):4} edges  {seconds:7.3f} s")
+              f"{len(doc['graph']['edges']):4} edges  {seconds:7.3f} s  "
+              f"(first effort: nslimit={effort.graph_attributes['nslimit']}, "
+              f"edge {effort.edge_label}s)")
     if arguments.skip_torchviz:
         return
     torchviz_seconds = time_torchviz(100, arguments.runs)

@@ -4,8 +4,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from benchmarks.bench_layout import fan_in_doc
+from benchmarks.bench_layout import fan_in_doc, skip_chain_doc
 from webapp import render
+from webapp import render_dot
 from webapp.render_dot import format_value
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -262,6 +263,13 @@ def test_hundred_way_fan_in_is_drawn():
     doc = fan_in_doc(100)
     root = parse(render.to_svg(doc, step=len(doc["timeline"]) - 1))
     assert len(groups(root)) >= len(doc["graph"]["nodes"]) + len(doc["graph"]["edges"])
+
+
+@pytest.mark.parametrize("doc, effort", [
+    (fan_in_doc(10), render_dot.BOUNDED_EFFORT), (fan_in_doc(100), render_dot.LARGE_EFFORT),
+    (skip_chain_doc(600), render_dot.CHEAP_EFFORT)])
+def test_effort_follows_the_long_edges(doc, effort):
+    assert render_dot.automatic_effort(doc["graph"]["nodes"], doc["graph"]["edges"]) == effort
 
 
 def test_oversized_graph_is_not_drawn(monkeypatch):

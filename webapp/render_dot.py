@@ -58,7 +58,8 @@ LARGE_EFFORT = Effort({"nslimit": "0", "nslimit1": "3", "mclimit": "0.3", "searc
 # The fallback after a timeout: almost no optimisation at all, labels out of the layout.
 CHEAP_EFFORT = Effort({"nslimit": "0", "nslimit1": "0", "mclimit": "0.05", "searchsize": "5",
                        "remincross": "false", "splines": "false"}, edge_label="xlabel")
-BOUNDED_EFFORT_MAX_VIRTUAL_NODES = 3000
+BOUNDED_EFFORT_MAX_VIRTUAL_NODES = 1500
+LARGE_EFFORT_MAX_VIRTUAL_NODES = 100_000
 
 
 def estimated_virtual_nodes(nodes, edges):
@@ -68,18 +69,25 @@ def estimated_virtual_nodes(nodes, edges):
     for edge in sorted(edges, key=lambda edge: int(edge["target"][1:])):
         rank[edge["target"]] = max(rank[edge["target"]], rank[edge["source"]] + 1)
     has_operand = {edge["target"] for edge in edges}
-    pulled = dict(rank)
+    first_use = {}
     for edge in edges:
         if edge["source"] not in has_operand:
-            pulled[edge["source"]] = max(pulled[edge["source"]], rank[edge["target"]] - 1)
+            first_use[edge["source"]] = min(first_use.get(edge["source"], rank[edge["target"]]),
+                                            rank[edge["target"]])
+    pulled = rank | {source: use - 1 for source, use in first_use.items()}
     spans = sum(max(rank[edge["target"]] - pulled[edge["source"]] - 1, 0) for edge in edges)
     return 2 * spans
 
 
 def automatic_effort(nodes, edges):
-    if estimated_virtual_nodes(nodes, edges) <= BOUNDED_EFFORT_MAX_VIRTUAL_NODES:
+    """BOUNDED_EFFORT for small drawings, LARGE_EFFORT for long edges, CHEAP_EFFORT straight
+    away when even LARGE_EFFORT would run out of time or memory (benchmarks/bench_layout.py)."""
+    virtual_nodes = estimated_virtual_nodes(nodes, edges)
+    if virtual_nodes <= BOUNDED_EFFORT_MAX_VIRTUAL_NODES:
         return BOUNDED_EFFORT
-    return LARGE_EFFORT
+    if virtual_nodes <= LARGE_EFFORT_MAX_VIRTUAL_NODES:
+        return LARGE_EFFORT
+    return CHEAP_EFFORT
 
 
 @dataclass
