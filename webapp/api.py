@@ -1,9 +1,130 @@
-"""The /api blueprint (and /healthz)."""
-from flask import Blueprint, jsonify
+"""The /api blueprint (and /healthz): the HTTP contract of DESIGN.md.
+
+Every error leaves as application/problem+json (RFC 9457) through `problem_response`; nothing
+a user sends produces a 500.
+"""
+from flask import Blueprint, Response, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from . import pipeline, render
+from .errors import ProblemError
 
 bp = Blueprint("api", __name__)
+
+MAX_SEED = 2**63 - 1
+OPTIONS = {"theme": ("light", "dark"), "lang": ("en", "ja"), "direction": ("LR", "TB")}
+
+
+class BadRequest(ProblemError):
+    status, slug, title = 400, "bad-request", "The request is not valid"
+
+
+class UnsupportedMediaType(ProblemError):
+    status, slug, title = 415, "unsupported-media-type", "The request body must be JSON"
+
+
+class NotDrawable(ProblemError):
+    status, slug, title = 422, "not-drawable", "The graph is too large to draw"
 
 
 @bp.get("/healthz")
 def healthz():
     return jsonify(status="ok")
+
+
+@bp.post("/api/graph")
+def post_graph():
+    if not request.is_json:
+        raise UnsupportedMediaType("Send the program as JSON: {\"source\": \"...\"} with "
+                                   "Content-Type: application/json.")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequest("The body must be a JSON object such as {\"source\": \"...\"}.")
+    return jsonify(document_for(body))
+
+
+@bp.get("/api/graph.json")
+def get_graph_json():
+    return jsonify(document_for(request.args))
+
+
+@bp.get("/api/graph.svg")
+def get_graph_svg():
+    document = document_for(request.args)
+    options = drawing_options(request.args)
+    try:
+        svg = render.to_svg(document, step=step_parameter(request.args, document), **options)
+    except render.GraphTooLargeToDraw as error:
+        raise NotDrawable(f"{error} The JSON export still has the whole graph.") from None
+    except render.RenderError as error:
+        raise NotDrawable(str(error)) from None
+    return Response(svg, mimetype="image/svg+xml")
+
+
+def document_for(parameters):
+    source = parameters.get("source")
+    if not isinstance(source, str) or not source.strip():
+        raise BadRequest("'source' must be a non-empty string holding the program.")
+    output = parameters.get("output")
+    if output is not None and (not isinstance(output, str) or not output.isidentifier()):
+        raise BadRequest("'output' must be a variable name.")
+    return pipeline.graph_document(source, output=output, seed=seed_parameter(parameters))
+
+
+def seed_parameter(parameters):
+    seed = parameters.get("seed", 0)
+    if isinstance(seed, str) and seed.strip().lstrip("-").isdigit():
+        seed = int(seed)
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
+        raise BadRequest(f"'seed' must be an integer from 0 to {MAX_SEED}.")
+    return seed
+
+
+def step_parameter(parameters, document):
+    step = parameters.get("step")
+    if step is None:
+        return None
+    last = len(document["timeline"]) - 1
+    if not step.lstrip("-").isdigit() or not -1 <= int(step) <= last:
+        raise BadRequest(f"'step' must be an integer from -1 to {last}.")
+    return int(step)
+
+
+def drawing_options(parameters):
+    options = {}
+    for name, allowed in OPTIONS.items():
+        value = parameters.get(name, allowed[0])
+        if value not in allowed:
+            raise BadRequest(f"'{name}' must be one of {', '.join(allowed)}.")
+        options[name] = value
+    return options
+
+
+def problem_response(problem):
+    response = jsonify(problem.to_dict())
+    response.status_code = problem.status
+    response.mimetype = "application/problem+json"
+    retry_after = problem.extra.get("retry_after")
+    if problem.status in (429, 503):
+        response.headers["Retry-After"] = str(retry_after or 2)
+    return response
+
+
+@bp.app_errorhandler(ProblemError)
+def handle_problem(problem):
+    return problem_response(problem)
+
+
+@bp.app_errorhandler(HTTPException)
+def handle_http_error(error):
+    problem = ProblemError(error.description)
+    problem.status, problem.slug, problem.title = error.code, "http-error", error.name
+    return problem_response(problem)
+
+
+@bp.app_errorhandler(Exception)
+def handle_unexpected(error):
+    current_app.logger.exception("unexpected error")
+    problem = ProblemError("Something went wrong on the server; it has been logged.")
+    problem.status, problem.slug, problem.title = 500, "internal-error", "Internal error"
+    return problem_response(problem)

@@ -1,0 +1,264 @@
+"""The fork server: one process with torch imported that forks a fresh child per evaluation.
+
+Run as `python -m webapp.forkserver SOCKET_PATH`. It imports torch once (1-2 s), then listens on
+a Unix socket. Each connection is one evaluation: a length-prefixed JSON request in, one JSON
+answer out. The server keeps one spare child forked ahead (so a request does not wait for
+fork), hands it the connection, and enforces the limits a child cannot enforce on itself:
+at most MAX_CONCURRENT_EVALUATIONS at once, a short queue (then "busy"), and the wall clock
+(SIGKILL after WALL_CLOCK_S). The child sets its own rlimits, runs `evaluate`, answers, exits.
+
+The server is single-threaded and never runs autograd itself (fork after a backward pass would
+leave the child's autograd engine unusable).
+"""
+import collections
+import json
+import os
+import resource
+import selectors
+import signal
+import socket
+import struct
+import sys
+import time
+
+from . import limits
+
+HEADER = struct.Struct("!I")
+MAX_REQUEST_BYTES = 1 << 20
+READY_LINE = "forkserver ready"
+
+
+def send_message(sock, message):
+    data = json.dumps(message).encode()
+    sock.sendall(HEADER.pack(len(data)) + data)
+
+
+def receive_message(sock, limit=1 << 30):
+    header = receive_exactly(sock, HEADER.size)
+    (size,) = HEADER.unpack(header)
+    if size > limit:
+        raise ValueError("message too large")
+    return json.loads(receive_exactly(sock, size))
+
+
+def receive_exactly(sock, size):
+    chunks, remaining = [], size
+    while remaining:
+        chunk = sock.recv(min(remaining, 1 << 20))
+        if not chunk:
+            raise ConnectionError("connection closed")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def problem(slug, title, status, detail, **extra):
+    return {"problem": {"type": f"/problems/{slug}", "title": title, "status": status,
+                        "detail": detail, **extra}}
+
+
+BUSY = problem("busy", "The server is busy", 503,
+               "Too many programs are running right now; try again in a moment.",
+               retry_after=limits.RETRY_AFTER_S)
+TIMED_OUT = problem("limit-exceeded", "The program hit a limit", 422,
+                    f"The program ran longer than {limits.WALL_CLOCK_S:g} s and was stopped.")
+KILLED = problem("limit-exceeded", "The program hit a limit", 422,
+                 "The program was stopped by a resource limit (memory or CPU time).")
+
+
+# The child ------------------------------------------------------------------------------------
+
+def child_main(control):
+    """A spare child: wait for a connection, limit itself, evaluate, answer, exit."""
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    code = 0
+    try:
+        _, fds, _, _ = socket.recv_fds(control, 16, 1)
+        if not fds:
+            os._exit(0)                  # the server is going away
+        connection = socket.socket(fileno=fds[0])
+        limit_myself()
+        request = receive_message(connection, MAX_REQUEST_BYTES)
+        from .evaluate import evaluate
+        send_message(connection, evaluate(request))
+    except BaseException:                # never let a child fall back into the server's loop
+        code = 1
+    os._exit(code)
+
+
+def limit_myself():
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))           # no file writes
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.CPU_TIME_S, limits.CPU_TIME_S + 1))
+    address_space = current_address_space() + limits.MEMORY_HEADROOM_BYTES
+    resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+    resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))           # no new processes or threads
+    sys.setrecursionlimit(4_000)
+
+
+def current_address_space():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+# The server -----------------------------------------------------------------------------------
+
+class ForkServer:
+    def __init__(self, path):
+        self.path = path
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        if os.path.exists(path):
+            os.unlink(path)
+        self.listener.bind(path)
+        os.chmod(path, 0o600)
+        self.listener.listen(64)
+        self.listener.setblocking(False)
+        self.queue = collections.deque()        # (connection, arrival time)
+        self.running = {}                       # pid -> (connection, start time)
+        self.spare = None                       # (pid, control socket)
+        self.parent = os.getppid()
+        self.wakeup_read, self.wakeup_write = os.pipe()
+        os.set_blocking(self.wakeup_write, False)
+        signal.set_wakeup_fd(self.wakeup_write)
+        signal.signal(signal.SIGCHLD, lambda *_: None)
+        signal.signal(signal.SIGTERM, self.stop)
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(self.listener, selectors.EVENT_READ)
+        self.selector.register(self.wakeup_read, selectors.EVENT_READ)
+
+    def fork_spare(self):
+        ours, theirs = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:
+            ours.close()
+            self.listener.close()
+            child_main(theirs)
+        theirs.close()
+        self.spare = (pid, ours)
+
+    def serve(self):
+        self.fork_spare()
+        print(READY_LINE, flush=True)
+        while True:
+            for key, _ in self.selector.select(timeout=0.05):
+                if key.fileobj is self.listener:
+                    self.accept()
+                else:
+                    os.read(self.wakeup_read, 512)
+            self.reap()
+            self.enforce_wall_clock()
+            self.dispatch()
+            if os.getppid() != self.parent:     # the web process is gone: so are we
+                self.stop()
+
+    def accept(self):
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except BlockingIOError:
+                return
+            connection.setblocking(True)
+            if len(self.queue) >= limits.MAX_QUEUED_EVALUATIONS:
+                self.answer(connection, BUSY)
+            else:
+                self.queue.append((connection, time.monotonic()))
+
+    def dispatch(self):
+        now = time.monotonic()
+        while self.queue and now - self.queue[0][1] > limits.MAX_QUEUE_WAIT_S:
+            self.answer(self.queue.popleft()[0], BUSY)
+        while self.queue and len(self.running) < limits.MAX_CONCURRENT_EVALUATIONS:
+            connection, _ = self.queue.popleft()
+            pid, control = self.spare
+            try:
+                socket.send_fds(control, [b"x"], [connection.fileno()])
+            except OSError:                     # the spare died: answer from a new one
+                self.queue.appendleft((connection, now))
+                control.close()
+                self.fork_spare()
+                continue
+            control.close()
+            self.running[pid] = (connection, time.monotonic())
+            self.fork_spare()
+
+    def reap(self):
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            if self.spare and pid == self.spare[0]:
+                self.spare[1].close()
+                self.fork_spare()
+                continue
+            entry = self.running.pop(pid, None)
+            if entry is None:
+                continue
+            connection, _ = entry
+            if os.waitstatus_to_exitcode(status) != 0:
+                # The child died before answering (it answers only on success).
+                self.answer(connection, KILLED)
+            else:
+                connection.close()
+
+    def enforce_wall_clock(self):
+        now = time.monotonic()
+        for pid, (connection, started) in list(self.running.items()):
+            if now - started > limits.WALL_CLOCK_S:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+                except (ProcessLookupError, ChildProcessError):
+                    pass
+                self.running.pop(pid, None)
+                self.answer(connection, TIMED_OUT)
+
+    @staticmethod
+    def answer(connection, message):
+        try:
+            send_message(connection, message)
+        except OSError:
+            pass
+        connection.close()
+
+    def stop(self, *_):
+        for pid in list(self.running) + ([self.spare[0]] if self.spare else []):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
+        os._exit(0)
+
+
+def warm_up():
+    """Import what an evaluation needs, so that no child pays for it (no backward here)."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    import torch
+    torch.set_num_threads(1)
+    torch.set_num_interop_threads(1)
+    from . import evaluate, language  # noqa: F401  (imported for the children)
+    program = language.check("x = torch.tensor([1.0, 2.0], requires_grad=True)\n"
+                             "y = torch.sin(x * 2).sum()\n")
+    from .interpreter import Interpreter
+    Interpreter(program).run()           # forward only: dispatch tables, lazy imports
+    import torch.autograd  # noqa: F401
+
+
+def main():
+    path = sys.argv[1]
+    warm_up()
+    ForkServer(path).serve()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""Size limits for tensors and Python values, checked before and after each operation.
+
+`Guard.before(func, args, kwargs)` predicts the size of a tensor operation's result (from the
+arguments of creation functions, or by running the operation on shape-only "meta" tensors) and
+refuses it before it runs; `Guard.after(value)` checks what came out and keeps a count of the
+elements held by live tensors. Runs inside the sandbox child.
+"""
+import math
+import weakref
+
+import torch
+
+from . import limits
+from .errors import LimitExceeded
+
+SIZE_ARGUMENT_FUNCTIONS = {torch.ones, torch.zeros, torch.rand, torch.randn}
+# Tensors smaller than this are not followed one by one: with the step limit they cannot add up.
+TRACKED_ELEMENTS = 1_024
+
+
+class Guard:
+    def __init__(self):
+        self.live_elements = 0
+        self.tracked = weakref.WeakSet()
+
+    def before(self, func, args, kwargs):
+        """Refuse an operation whose result would break a tensor limit."""
+        shape = predict_shape(func, args, kwargs)
+        if shape is not None:
+            check_shape(shape)
+
+    def after(self, value):
+        if type(value) is torch.Tensor and value.dim():
+            check_shape(value.shape)
+            numel = value.numel()
+            if numel >= TRACKED_ELEMENTS and value not in self.tracked:
+                self.tracked.add(value)
+                self.live_elements += numel
+                weakref.finalize(value, self._release, numel)
+                if self.live_elements > limits.MAX_TOTAL_ELEMENTS:
+                    raise LimitExceeded(
+                        f"All tensors together would hold more than "
+                        f"{limits.MAX_TOTAL_ELEMENTS:,} elements.")
+        return value
+
+    def _release(self, numel):
+        self.live_elements -= numel
+
+
+def check_shape(shape):
+    if len(shape) > limits.MAX_TENSOR_DIMS:
+        raise LimitExceeded(f"A tensor may have at most {limits.MAX_TENSOR_DIMS} dimensions "
+                            f"(this one would have {len(shape)}).")
+    numel = math.prod(shape)
+    if numel > limits.MAX_TENSOR_ELEMENTS:
+        raise LimitExceeded(f"A tensor may have at most {limits.MAX_TENSOR_ELEMENTS:,} elements "
+                            f"(this one would have {numel:,}).")
+
+
+def predict_shape(func, args, kwargs):
+    """The result's shape if it can be known cheaply and could be large, else None."""
+    if func in SIZE_ARGUMENT_FUNCTIONS or func is torch.full:
+        sizes = args[:1] if func is torch.full else args
+        return size_from_arguments(sizes)
+    if func is torch.arange:
+        numbers = [float(a) for a in args if isinstance(a, (int, float))]
+        if not 1 <= len(numbers) <= 3:
+            return None
+        start, end, step = {1: lambda: (0.0, numbers[0], 1.0), 2: lambda: (*numbers, 1.0),
+                            3: lambda: tuple(numbers)}[len(numbers)]()
+        return (max(0, math.ceil((end - start) / step)),) if step else None
+    if func is torch.linspace:
+        steps = kwargs.get("steps", args[2] if len(args) > 2 else 0)
+        return (int(steps),) if isinstance(steps, int) else None
+    if func is torch.eye:
+        rows = [a for a in args if isinstance(a, int)]
+        return (rows[0], rows[-1]) if rows else None
+    for value in args:
+        if isinstance(value, (list, tuple)) or \
+                isinstance(value, torch.Tensor) and value.numel() > 1:
+            return meta_shape(func, args, kwargs)
+    return None
+
+
+def size_from_arguments(sizes):
+    if len(sizes) == 1 and isinstance(sizes[0], (list, tuple, torch.Size)):
+        sizes = sizes[0]
+    if not all(isinstance(s, int) and not isinstance(s, bool) for s in sizes):
+        return None
+    if any(s < 0 for s in sizes):
+        return None                    # torch says what is wrong
+    return tuple(sizes)
+
+
+def meta_shape(func, args, kwargs):
+    """Run the operation on meta tensors (shapes only, no data) to learn the result's shape."""
+    def to_meta(a):
+        if isinstance(a, torch.Tensor):
+            return torch.empty(a.shape, dtype=a.dtype, device="meta")
+        if isinstance(a, (list, tuple)):
+            return type(a)(to_meta(x) for x in a)
+        return a
+    try:
+        result = func(*to_meta(tuple(args)), **kwargs)
+    except Exception:                  # not every op runs on meta; the check after still holds
+        return None
+    return result.shape if isinstance(result, torch.Tensor) else None
