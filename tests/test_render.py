@@ -165,7 +165,7 @@ def test_label_texts(lecture_doc):
     assert texts["e3", "flow"] == "1 × 2 = 2"
 
 
-@pytest.mark.parametrize("step", range(10))
+@pytest.mark.parametrize("step", range(-1, 10))
 def test_step_hides_exactly_the_later_texts(lecture_doc, step):
     texts = texts_by_role(parse(render.to_svg(lecture_doc, step=step)))
     hidden = {key for key, text in texts.items() if text.get("visibility") == "hidden"}
@@ -174,12 +174,15 @@ def test_step_hides_exactly_the_later_texts(lecture_doc, step):
     assert active == {key for key, at in LECTURE_STEPS.items() if at == step}
 
 
-def test_step_marks_the_group_of_the_active_texts(lecture_doc):
-    found = groups(parse(render.to_svg(lecture_doc, step=8)))  # accumulate into x
-    assert [i for i, g in found.items() if "active" in g.get("class", "").split()] == ["n0"]
+@pytest.mark.parametrize("step, active", [
+    (None, set()), (-1, set()), (2, {"n2"}), (4, {"n3"}), (5, {"e2", "n0"}),
+    (8, {"n0", "e0", "e2"})])
+def test_step_marks_the_groups_of_its_timeline_entry(lecture_doc, step, active):
+    found = groups(parse(render.to_svg(lecture_doc, step=step)))
+    assert {i for i, g in found.items() if "active" in g.get("class", "").split()} == active
 
 
-@pytest.mark.parametrize("step", [-1, 10, 1.5, True, "3"])
+@pytest.mark.parametrize("step", [-2, 10, 1.5, True, "3"])
 def test_step_outside_the_timeline_is_refused(lecture_doc, step):
     with pytest.raises(ValueError, match="step"):
         render.to_svg(lecture_doc, step=step)
@@ -251,6 +254,14 @@ def test_hostile_names_are_escaped(lecture_doc, hostile):
     canon = subprocess.run(["dot", "-Tcanon"], input=render.to_dot(lecture_doc),
                            capture_output=True, text=True)
     assert canon.returncode == 0 and canon.stdout.count("class=") == 4
+
+
+def test_unexpected_graphviz_output_is_a_layout_failure(lecture_doc, monkeypatch):
+    monkeypatch.setattr(render, "run_dot", lambda source, *, timeout: subprocess.run(
+        ["dot", "-Tsvg"], input=source.replace("\\ngrad", " grad"), capture_output=True,
+        text=True, check=True).stdout)
+    with pytest.raises(render.LayoutFailed, match="unexpected"):
+        render.to_svg(lecture_doc)
 
 
 def test_malformed_ids_are_refused(lecture_doc):

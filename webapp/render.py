@@ -4,9 +4,9 @@ In: the graph JSON document (docs/graph-json.md) as a plain dict. Out: `str`. Kn
 torch or Flask. Labels and DOT live in render_dot, SVG post-processing in render_svg; this
 module runs graphviz and keeps that from ever hanging:
 
-1. dot with bounded effort (render_dot.BOUNDED_EFFORT, or LARGE_EFFORT when the graph has
-   many long edges: network simplex and crossing minimisation capped), killed after
-   LAYOUT_TIMEOUT_S;
+1. dot with the effort render_dot.automatic_effort picks from the graph's long edges
+   (BOUNDED_EFFORT, LARGE_EFFORT or straight away CHEAP_EFFORT: network simplex and crossing
+   minimisation capped), killed after LAYOUT_TIMEOUT_S;
 2. if that fails or times out, dot again with almost no effort (CHEAP_EFFORT: no network
    simplex iterations, a token crossing pass, straight edges, edge labels placed after the
    layout), killed after LAYOUT_TIMEOUT_S;
@@ -17,15 +17,13 @@ import functools
 import shutil
 import subprocess
 
-from .render_dot import CHEAP_EFFORT, dot_drawing
-from .render_svg import annotate
+from .render_dot import CHEAP_EFFORT, automatic_effort, checked_elements, dot_drawing
+from .render_svg import UnexpectedSvg, annotate
 
 LAYOUT_TIMEOUT_S = 5.0
 MAX_DRAWN_NODES = 600
 # dot's memory grows fast with width; cap its address space so a bad case fails, not swaps.
 DOT_MEMORY_LIMIT_BYTES = 1024 * 1024 * 1024
-# None: render_dot picks the effort from the graph's shape; CHEAP_EFFORT is the fallback.
-LAYOUT_EFFORTS = (None, CHEAP_EFFORT)
 
 
 class RenderError(Exception):
@@ -48,7 +46,8 @@ def to_dot(doc, *, direction="LR", theme="light", lang="en"):
 
 
 def to_svg(doc, *, step=None, direction="LR", theme="light", lang="en"):
-    """The SVG of docs/svg.md for `doc`, at timeline step `step` (None: the final picture).
+    """The SVG of docs/svg.md for `doc`, at timeline step `step` (None: the final picture;
+    -1: before the first step, every stepped text hidden).
 
     Raises GraphTooLargeToDraw, LayoutFailed (both RenderError) or ValueError for a bad
     option, step or document.
@@ -56,17 +55,26 @@ def to_svg(doc, *, step=None, direction="LR", theme="light", lang="en"):
     check_drawable(doc)
     steps = len(doc.get("timeline", []))
     if step is not None and (isinstance(step, bool) or not isinstance(step, int)
-                             or not 0 <= step < steps):
-        raise ValueError(f"step must be an integer from 0 to {steps - 1}, not {step!r}")
-    for effort in LAYOUT_EFFORTS:
+                             or not -1 <= step < steps):
+        raise ValueError(f"step must be an integer from -1 to {steps - 1}, not {step!r}")
+    for effort in layout_efforts(doc):
         drawing = dot_drawing(doc, direction=direction, theme=theme, lang=lang, effort=effort)
         try:
             svg_text = layout(drawing.source)
         except (subprocess.TimeoutExpired, subprocess.CalledProcessError, OSError):
             continue
-        return annotate(svg_text, doc, drawing.text_roles, step=step, theme=theme)
+        try:
+            return annotate(svg_text, doc, drawing.text_roles, step=step, theme=theme)
+        except UnexpectedSvg as error:
+            raise LayoutFailed(f"graphviz drew something unexpected: {error}") from None
     raise LayoutFailed("graphviz could not lay out this graph in time; "
                        "the JSON export still holds all of it")
+
+
+def layout_efforts(doc):
+    """The efforts to try in turn: the one that suits the graph, then CHEAP_EFFORT."""
+    first = automatic_effort(*checked_elements(doc))
+    return (first,) if first == CHEAP_EFFORT else (first, CHEAP_EFFORT)
 
 
 def check_drawable(doc):

@@ -22,17 +22,31 @@ svg.theme-light text.value { fill: #0b3d91; }
 svg.theme-light text.grad, svg.theme-light text.flow { fill: #b3261e; }
 svg.theme-light text.local { fill: #4a4a4a; }
 svg.theme-light g.active polygon, svg.theme-light g.active path { stroke: #e65100; }
-svg.theme-light text.active { fill: #e65100; }
+svg.theme-light text.active, svg.theme-light g.edge.active polygon { fill: #e65100; }
 svg.theme-dark text.value { fill: #9cc3ff; }
 svg.theme-dark text.grad, svg.theme-dark text.flow { fill: #ff8a80; }
 svg.theme-dark text.local { fill: #d0d0d0; }
 svg.theme-dark g.active polygon, svg.theme-dark g.active path { stroke: #ffd54f; }
-svg.theme-dark text.active { fill: #ffd54f; }
+svg.theme-dark text.active, svg.theme-dark g.edge.active polygon { fill: #ffd54f; }
 """.strip()
 
 
 def q(tag):
     return f"{{{SVG_NS}}}{tag}"
+
+
+class UnexpectedSvg(ValueError):
+    """graphviz wrote something other than what render_dot asked for."""
+
+
+def active_elements(doc, step):
+    """The ids a timeline step is about, as the page marks them: forward/seed its node;
+    backward its edge and that edge's source; accumulate the node and the summed edges."""
+    timeline = doc.get("timeline", [])
+    if step is None or not 0 <= step < len(timeline):
+        return set()
+    entry = timeline[step]
+    return {entry.get("node"), entry.get("edge"), *entry.get("edges", [])} - {None}
 
 
 def text_steps(doc):
@@ -83,9 +97,8 @@ def tag_texts(group, roles, steps, step):
     """Give each <text> of one node/edge group its role class and data-step; apply `step`."""
     texts = group.findall(q("text"))
     if len(texts) != len(roles):
-        raise ValueError(f"{group.get('id')}: graphviz wrote {len(texts)} label lines, "
+        raise UnexpectedSvg(f"{group.get('id')}: graphviz wrote {len(texts)} label lines, "
                          f"expected {len(roles)}")
-    group_active = False
     for text, role in zip(texts, roles):
         classes = [role]
         text_step = steps.get(role)
@@ -95,10 +108,8 @@ def tag_texts(group, roles, steps, step):
                 text.set("visibility", "hidden")
             if step is not None and text_step == step:
                 classes.append("active")
-                group_active = True
         text.set("class", " ".join(classes))
         del text.attrib["font-family"]  # the stylesheet names the font and its fallbacks
-    return group_active
 
 
 def annotate(svg_text, doc, text_roles, *, step=None, theme="light"):
@@ -112,12 +123,13 @@ def annotate(svg_text, doc, text_roles, *, step=None, theme="light"):
     style.text = STYLE
     root.insert(0, style)
     steps, classes = text_steps(doc), element_classes(doc)
+    active = active_elements(doc, step)
     for group in root.iter(q("g")):
         identifier = group.get("id")
         if identifier not in text_roles:
             continue
-        active = tag_texts(group, text_roles[identifier], steps.get(identifier, {}), step)
-        group.set("class", classes[identifier] + (" active" if active else ""))
+        tag_texts(group, text_roles[identifier], steps.get(identifier, {}), step)
+        group.set("class", classes[identifier] + (" active" if identifier in active else ""))
     return serialise(root)
 
 
