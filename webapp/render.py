@@ -81,8 +81,7 @@ def check_drawable(doc):
     node_count = len(doc["graph"]["nodes"])
     if node_count > MAX_DRAWN_NODES:
         raise GraphTooLargeToDraw(
-            f"the graph has {node_count} nodes; drawings stop at {MAX_DRAWN_NODES} "
-            "(the JSON export still holds all of it)")
+            f"The graph has {node_count} nodes; drawings stop at {MAX_DRAWN_NODES}.")
 
 
 @functools.lru_cache(maxsize=32)
