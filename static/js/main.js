@@ -103,25 +103,42 @@ class App {
     this.problems.clear();
     $("run-status").textContent = t("editor.running");
     document.body.classList.add("busy");
-    const svgOptions = {theme: this.theme, lang: language()};
-    const [graph, svg] = await Promise.allSettled([
-      fetchGraph(this.urls, source), fetchSvg(this.urls, source, svgOptions),
-    ]);
+    const result = await this.fetchGraphAndDrawing(source);
     if (run !== this.runCount) return;  // a newer run has started
-    document.body.classList.remove("busy");
-    $("run-status").textContent = "";
-    if (graph.status === "rejected") {
-      this.showFailure(graph.reason);
+    this.finishRun();
+    if (result.error) {
+      this.showFailure(result.error);
       return;
     }
     this.source = source;
-    this.load(graph.value, svg.status === "fulfilled" ? svg.value : null, svg.reason);
+    this.load(result.doc, result.svgText, result.svgError);
     const count = this.index.timeline.length;
     const start = step ?? (autoplay && !reducedMotion() ? 0 : count - 1);
     if (input) this.paths.choose(this.paths.inputIdByName(input));
     this.player.load(count, start);
     if (autoplay && step === null && !reducedMotion()) this.player.play();
     this.saveUrl();
+  }
+
+  // One after the other: a program that fails needs no drawing, and the server evaluates
+  // one request at a time per program instead of two at once.
+  async fetchGraphAndDrawing(source) {
+    let doc;
+    try {
+      doc = await fetchGraph(this.urls, source);
+    } catch (error) {
+      return {error};
+    }
+    try {
+      return {doc, svgText: await fetchSvg(this.urls, source, {theme: this.theme, lang: language()})};
+    } catch (svgError) {
+      return {doc, svgText: null, svgError};
+    }
+  }
+
+  finishRun() {
+    document.body.classList.remove("busy");
+    $("run-status").textContent = "";
   }
 
   showFailure(error) {
