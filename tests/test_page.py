@@ -120,7 +120,8 @@ DRAWN_TEXTS = """() => [...document.querySelectorAll('#graph svg [data-step]')].
 
 
 def check_step(page, doc, k, expected):
-    """At step k: exactly the labels due by k are visible, and each shows the JSON's number."""
+    """At step k (-1: before the first): exactly the labels due by k are visible, and each
+    shows the JSON's number; the group(s) of step k are active."""
     value_step, grad_step, flow_step, _ = expected
     nodes = {n["id"]: n for n in doc["graph"]["nodes"]}
     edges = {e["id"]: e for e in doc["graph"]["edges"]}
@@ -149,9 +150,12 @@ def check_step(page, doc, k, expected):
                 assert close(shown[-1], flat(edge["grad"])[0]), label
             else:
                 assert_shows(label["text"], edge["grad"], f"flow along {owner}")
+    if k < 0:
+        return
     step = doc["timeline"][k]
     active = set(page.eval_on_selector_all("#graph svg g.active", "els => els.map(e => e.id)"))
-    assert (step.get("edge") or step["node"]) in active
+    assert active == {step["node"], *([step["edge"]] if "edge" in step else []),
+                      *step.get("edges", [])}
 
 
 def choose_input(page, name):
@@ -175,12 +179,12 @@ def test_every_lecture_program_steps_through_its_timeline(page, live_server, lec
         count = len(doc["timeline"])
         open_graph(page, share_link(live_server, example["source"]))
         assert current_step(page) == count - 1  # reduced motion: the final picture, no play
-        page.keyboard.press("Home")
-        check_step(page, doc, 0, expected)
+        page.keyboard.press("Home")  # before the first step: nothing computed yet
+        check_step(page, doc, -1, expected)
         page.keyboard.press("End")
         check_step(page, doc, count - 1, expected)
         page.keyboard.press("Home")
-        for k in range(1, count):
+        for k in range(count):
             page.keyboard.press("ArrowRight")
             check_step(page, doc, k, expected)
         page.keyboard.press("ArrowRight")  # past the end stays at the end
@@ -238,7 +242,7 @@ def test_paths_are_highlighted_and_an_input_node_can_be_clicked(page, live_serve
 def test_share_link_round_trip_restores_step_and_input(page, live_server, browser, screenshots):
     open_graph(page, share_link(live_server, TWO_PATHS))
     page.keyboard.press("Home")
-    for _ in range(5):
+    for _ in range(6):  # from -1 (before the first step) to 5
         page.keyboard.press("ArrowRight")
     choose_input(page, "y")
     caption = page.text_content("#caption")
@@ -330,7 +334,7 @@ def test_a_share_link_plays_unless_motion_is_reduced(page, live_server):
     page.keyboard.press("Home")
     page.keyboard.press("Space")  # the play button still works, step by step
     assert page.get_attribute("#play-pause", "data-playing") == "true"
-    page.wait_for_function("document.querySelector('#scrubber').value !== '0'")
+    page.wait_for_function("document.querySelector('#scrubber').value !== '-1'")
     page.keyboard.press("ArrowLeft")  # stepping by hand stops the playing
     assert page.get_attribute("#play-pause", "data-playing") == "false"
 

@@ -30,13 +30,18 @@ function backwardCaption(index, step) {
 
 function accumulateCaption(index, step) {
   const node = index.nodes.get(step.node);
-  const parts = step.edges.map((id) => formatValue(index.edges.get(id).grad, node.shape));
+  // 2 + (−5): a negative term after the first in parentheses.
+  const parts = step.edges.map((id, i) => {
+    const text = formatValue(index.edges.get(id).grad, node.shape);
+    return i && text.startsWith("−") ? `(${text})` : text;
+  });
   return t("caption.accumulate", {
     name: nodeName(node), terms: parts.join(" + "), total: formatValue(node.grad, node.shape),
   });
 }
 
 export function captionFor(index, k) {
+  if (k < 0) return t("caption.start");
   const step = index.timeline[k];
   if (!step) return "";
   let text;

@@ -65,8 +65,8 @@ export class GraphView {
       if (step.phase === "backward" && i <= k) this.element(step.edge)?.classList.add("flowed");
     });
     const step = index.timeline[k];
+    this.svg.dataset.phase = step ? step.phase : "start";
     if (!step) return;
-    this.svg.dataset.phase = step.phase;
     const ids = step.phase === "backward" ? [step.edge, step.node]
       : step.phase === "accumulate" ? [step.node, ...step.edges] : [step.node];
     for (const id of ids) this.element(id)?.classList.add("active");

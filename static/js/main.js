@@ -8,7 +8,7 @@ import {GraphView} from "./graph-view.js";
 import {language, loadLanguage, preferredLanguage, t, translatePage} from "./i18n.js";
 import {indexGraph, nodeName} from "./model.js";
 import {PathsPanel} from "./paths-panel.js";
-import {Player} from "./player.js";
+import {BEFORE_START, Player} from "./player.js";
 import {ProblemBox} from "./problem.js";
 import {readState, writeState} from "./url-state.js";
 import {ZoomPan} from "./zoom.js";
@@ -113,7 +113,7 @@ class App {
     this.source = source;
     this.load(result.doc, result.svgText, result.svgError);
     const count = this.index.timeline.length;
-    const start = step ?? (autoplay && !reducedMotion() ? 0 : count - 1);
+    const start = step ?? (autoplay && !reducedMotion() ? BEFORE_START : count - 1);
     if (input) this.paths.choose(this.paths.inputIdByName(input));
     this.player.load(count, start);
     if (autoplay && step === null && !reducedMotion()) this.player.play();
@@ -201,6 +201,7 @@ class App {
 
   updateScrubber(k, count) {
     const scrubber = $("scrubber");
+    scrubber.min = String(BEFORE_START);
     scrubber.max = String(Math.max(count - 1, 0));
     scrubber.value = String(k);
     scrubber.disabled = count === 0;

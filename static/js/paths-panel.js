@@ -5,7 +5,7 @@ import {t} from "./i18n.js";
 import {agrees, formatNumber, formatValue, nodeName} from "./model.js";
 
 const CYCLE_MS = 1800;
-const MAX_TERMS_SHOWN = 6;
+const MAX_TERMS_SHOWN = 4;
 
 // Names become TeX: identifiers only ever hold [A-Za-z0-9_]; anything else is dropped.
 function texName(text) {
@@ -15,6 +15,12 @@ function texName(text) {
 
 function texNumber(v) {
   return formatNumber(v).replace("−", "-").replace("∞", "\\infty ");
+}
+
+// A number inside a product or after "+": negative ones in parentheses, 1 · (−2).
+function texTerm(v) {
+  const text = texNumber(v);
+  return text.startsWith("-") ? `(${text})` : text;
 }
 
 export class PathsPanel {
@@ -151,31 +157,34 @@ export class PathsPanel {
     this.timer = null;
   }
 
+  // One line per step of the reasoning, aligned on "=": the general rule, each path's
+  // product of local derivatives (one path a line), their values, and the sum.
   texFormula(info, input, output) {
     const lhs = `\\frac{\\partial ${texName(nodeName(output))}}{\\partial ${texName(nodeName(input))}}`;
     const general = `\\sum_{p} \\prod_{(s \\to t) \\in p} \\frac{\\partial t}{\\partial s}`;
     if (info.sum === null) return `${lhs} = ${general}`;
-    const products = info.paths.map((p) => p.product);
-    const expanded = info.paths.slice(0, MAX_TERMS_SHOWN).map((p) => {
+    const shown = info.paths.slice(0, MAX_TERMS_SHOWN);
+    const terms = shown.map((p) => {
       const locals = this.localsOf(p);
-      if (locals.some((v) => typeof v === "object" && v !== null)) return texNumber(p.product);
-      const factors = locals.map(texNumber);
+      if (locals.some((v) => typeof v === "object" && v !== null)) return texTerm(p.product);
+      const factors = locals.map((v) => texTerm(v));
       return factors.length > 1 ? `(${factors.join(" \\cdot ")})` : factors[0];
     });
-    const more = info.count > MAX_TERMS_SHOWN ? " + \\cdots" : "";
-    let tex = `${lhs} = ${general} = ${expanded.join(" + ")}${more}`;
-    if (info.count <= MAX_TERMS_SHOWN && products.length > 1) {
-      tex += ` = ${products.map(texNumber).join(" + ")}`;
+    if (info.count > shown.length) terms.push("\\cdots");
+    const lines = [`${lhs} &= ${general}`, `&= ${terms[0]}`];
+    for (const term of terms.slice(1)) lines.push(`&\\quad + ${term}`);
+    if (info.count === shown.length && shown.length > 1) {
+      lines.push(`&= ${shown.map((p, i) => (i ? texTerm(p.product) : texNumber(p.product))).join(" + ")}`);
     }
-    return `${tex} = ${texNumber(info.sum)}`;
+    lines.push(`&= ${texNumber(info.sum)}`);
+    return `\\begin{aligned} ${lines.join(" \\\\ ")} \\end{aligned}`;
   }
 
   renderFormula(info, input, output) {
     const tex = this.texFormula(info, input, output);
     this.formula.dataset.tex = tex;
     if (window.katex) {
-      // Inline mode with \displaystyle: the formula may break after = and + in a narrow panel.
-      window.katex.render(`\\displaystyle ${tex}`, this.formula, {throwOnError: false});
+      window.katex.render(tex, this.formula, {throwOnError: false, displayMode: true});
     } else {
       this.formula.textContent = tex;
     }

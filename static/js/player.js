@@ -1,6 +1,8 @@
 // The animation clock: the current step of the timeline, play/pause and speed.
 // It knows nothing of the drawing; whoever listens to onStep draws step k.
+// Step -1 is the picture before the first step (nothing computed yet).
 const BASE_INTERVAL_MS = 1100;
+export const BEFORE_START = -1;
 
 export class Player {
   constructor({onStep, onPlayingChange}) {
@@ -24,19 +26,19 @@ export class Player {
 
   go(k) {
     if (!this.count) return;
-    this.step = Math.min(Math.max(Math.trunc(k) || 0, 0), this.count - 1);
+    this.step = Math.min(Math.max(Math.trunc(k) || 0, BEFORE_START), this.count - 1);
     this.onStep(this.step);
   }
 
   // Manual moves stop the playback: the person stepping takes over.
-  first() { this.pause(); this.go(0); }
+  first() { this.pause(); this.go(BEFORE_START); }
   last() { this.pause(); this.go(this.count - 1); }
   back() { this.pause(); this.go(this.step - 1); }
   forward() { this.pause(); this.go(this.step + 1); }
 
   play() {
     if (!this.count || this.playing) return;
-    if (this.step >= this.count - 1) this.go(0);  // replay from the start
+    if (this.step >= this.count - 1) this.go(BEFORE_START);  // replay from the start
     this.timer = setInterval(() => this.tick(), BASE_INTERVAL_MS / this.speed);
     this.onPlayingChange(true);
   }

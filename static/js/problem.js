@@ -46,5 +46,6 @@ export class ProblemBox {
       this.editor.clearError();
     }
     this.box.hidden = false;
+    this.box.scrollIntoView({block: "nearest"});
   }
 }

@@ -6,7 +6,7 @@ export function readState(search = location.search) {
   return {
     params,
     source: params.get("source"),
-    step: step !== null && /^\d+$/.test(step) ? Number(step) : null,
+    step: step !== null && /^-?\d+$/.test(step) ? Number(step) : null,
     input: params.get("input"),
     present: params.get("present") === "1",
     theme: ["light", "dark"].includes(params.get("theme")) ? params.get("theme") : null,
