@@ -20,6 +20,7 @@ ALLOWED_CALLABLES = {id(member): member
                      for namespace in allowlist.MODULES.values()
                      for member in namespace.members.values() if callable(member)
                      and not isinstance(member, (allowlist.Namespace, torch.dtype))}
+TENSOR_METHODS = {name: getattr(torch.Tensor, name) for name in allowlist.TENSOR_METHODS}
 MATH_FUNCTIONS = {id(member) for member in allowlist.MATH.members.values() if callable(member)}
 
 
@@ -128,7 +129,7 @@ class Builtins:
             return None
         if name == "numpy":        # plain values, never a NumPy array
             return tensor.detach().tolist()
-        function = getattr(torch.Tensor, name)
+        function = TENSOR_METHODS[name]
         return interpreter.tensor_call(function, (tensor, *args), kwargs, node,
                                        label=name, in_place=name.endswith("_"))
 

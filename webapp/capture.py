@@ -15,6 +15,7 @@ import torch
 
 from . import limits
 from .allowlist import ARITHMETIC
+from .derivatives import merged_by_source, node_jacobians
 from .errors import LimitExceeded, NothingToDraw
 
 # PyTorch's own words for a second backward through freed buffers (we retain the graph so that
@@ -28,36 +29,44 @@ SECOND_BACKWARD = (
 
 
 class Snapshot:
-    """A tensor argument as it was when the operation ran.
+    """A tensor argument frozen when the operation ran: the autograd node it came from (its
+    grad_fn, or the tensor itself for a leaf), whether it required grad, and its value then."""
+    __slots__ = ("node", "value", "requires_grad")
 
-    Leaves are copied (`x.data = ...` changes them in a training loop); results of operations
-    are not changed afterwards except in place, and in-place calls snapshot with `copy_all`.
+    def __init__(self, tensor, copy=False):
+        self.node = tensor.grad_fn if tensor.grad_fn is not None else tensor
+        self.value = tensor.detach().clone() if copy else tensor.detach()
+        self.requires_grad = tensor.requires_grad
+
+
+def freeze(args, in_place=False):
+    """The arguments as the recorder keeps them.
+
+    Leaves become Snapshots: a training loop swaps their storage with `x.data = ...`, and the
+    detached view keeps the old one. Operands of an in-place call are copied before it runs.
+    Results of other operations are kept as they are: only in-place calls change them.
     """
-    __slots__ = ("original", "_copy")
-
-    def __init__(self, tensor, copy_all):
-        self.original = tensor
-        self._copy = tensor.detach().clone() if copy_all or tensor.is_leaf else None
-
-    @property
-    def copy(self):
-        return self.original.detach() if self._copy is None else self._copy
-
-
-def snapshot(value, copy_all=False):
-    if isinstance(value, torch.Tensor):
-        return Snapshot(value, copy_all)
-    if isinstance(value, (list, tuple)):
-        return type(value)(snapshot(v, copy_all) for v in value)
-    return value
+    frozen = []
+    for value in args:
+        if type(value) is torch.Tensor:
+            frozen.append(Snapshot(value, in_place) if in_place or value.grad_fn is None
+                          else value)
+        elif isinstance(value, (list, tuple)):
+            frozen.append(type(value)(freeze(value, in_place)))
+        else:
+            frozen.append(value)
+    return tuple(frozen)
 
 
-def snapshots_in(value):
-    if isinstance(value, Snapshot):
-        yield value
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            yield from snapshots_in(v)
+def snapshots_in(args):
+    """Every tensor argument of a recorded call, as a Snapshot."""
+    for value in args:
+        if isinstance(value, Snapshot):
+            yield value
+        elif isinstance(value, torch.Tensor):
+            yield Snapshot(value)
+        elif isinstance(value, (list, tuple)):
+            yield from snapshots_in(value)
 
 
 class Recorder:
@@ -66,7 +75,7 @@ class Recorder:
         self.names = {}          # id(tensor) -> (tensor, name) for leaves and constants
 
     def record(self, result, func, args, kwargs, label=None):
-        """Note an operation on its result's autograd node. `args` are snapshots already."""
+        """Note an operation on its result's autograd node. `args` come from `freeze`."""
         fn = result.grad_fn if isinstance(result, torch.Tensor) else None
         if fn is None:
             return
@@ -75,8 +84,16 @@ class Recorder:
             return
         metadata["sequence"] = next(self.sequence)
         metadata["label"] = label
-        metadata["value"] = result.detach().clone()
+        metadata["value"] = result.detach()       # see `protect_value`
         metadata["call"] = (func, args, kwargs)
+
+    @staticmethod
+    def protect_value(tensor):
+        """Before an in-place operation on `tensor`: copy the value recorded for its node,
+        which shares the storage about to change."""
+        fn = tensor.grad_fn if isinstance(tensor, torch.Tensor) else None
+        if fn is not None and "value" in fn.metadata:
+            fn.metadata["value"] = fn.metadata["value"].clone()
 
     def name(self, value, name):
         """Remember the user's variable name for a tensor (the first name it was given)."""
@@ -164,6 +181,8 @@ def trace(target, gradient, recorder, warnings):
         raise NothingToDraw("The program made no tensor that autograd recorded a graph for: "
                             "make a tensor with requires_grad=True and compute with it.")
     nodes, leaf_grads = replay(target, seed_for(target, gradient, warnings))
+    from .internal_values import recover
+    recover(nodes)
     return TraceBuilder(recorder, leaf_grads, warnings).build(nodes, target)
 
 
@@ -207,31 +226,24 @@ class TraceBuilder:
     def add_edges(self, fn, order):
         call = fn.metadata.get("call")
         flows = fn.metadata.get("flow") or [None] * len(fn.next_functions)
-        merged = {}                    # the same operand twice (x * x) is one edge, summed
-        for (source, _), flow in zip(fn.next_functions, flows):
-            if source is None:
-                continue
-            if source in merged and flow is not None and merged[source] is not None:
-                merged[source] = merged[source] + flow
-            else:
-                merged.setdefault(source, flow)
-        for source, flow in merged.items():
+        grads = merged_by_source(fn, flows)
+        jacobians = merged_by_source(fn, node_jacobians(fn, fn.metadata.get("grad")))
+        for source, flow in grads.items():
             if is_leaf_node(source):
                 position = self.note_first_use(source, call) if call else 0
                 rank = [order, -1 + position / 100]
                 self.first_consumer[source] = min(rank, self.first_consumer.get(source, rank))
             self.edges.append({
                 "source": self.key_of[source], "target": self.key_of[fn],
-                "local": local_derivative(fn, source, call), "grad": plain(flow),
-                "constant": False})
+                "local": plain(jacobians[source]), "grad": plain(flow), "constant": False})
         if call:
             self.add_constants(fn, call, order)
 
     def note_first_use(self, leaf_fn, call):
         """Keep the leaf's value as this call saw it; return its argument position."""
         for position, snap in enumerate(snapshots_in(call[1])):
-            if snap.original is leaf_fn.variable:
-                self.first_use.setdefault(leaf_fn, snap.copy)
+            if snap.node is leaf_fn.variable:
+                self.first_use.setdefault(leaf_fn, snap.value)
                 return position
         return 0
 
@@ -239,7 +251,7 @@ class TraceBuilder:
         func, args, kwargs = call
         position = 0
         for snap in snapshots_in(args):
-            if not snap.original.requires_grad:
+            if not snap.requires_grad:
                 position += 1
                 self.add_constant(fn, snap, order, position)
         for number in operand_numbers(func, args):
@@ -253,15 +265,15 @@ class TraceBuilder:
                                "grad": None, "constant": True})
 
     def add_constant(self, fn, snap, order, position):
-        name = self.recorder.name_of(snap.original)
-        key = self.constant_keys.get(id(snap.original)) if name else None
+        name = self.recorder.name_of(snap.node)
+        key = self.constant_keys.get(id(snap.node)) if name else None
         if key is None:
             key = f"c{len(self.nodes)}"
             if name:
-                self.constant_keys[id(snap.original)] = key
+                self.constant_keys[id(snap.node)] = key
             self.nodes.append({"key": key, "kind": "constant", "order": [order, -1 + position / 100],
-                               "label": name or summary_label(snap.copy), "op": None,
-                               "name": name, **describe(snap.copy), "value": plain(snap.copy),
+                               "label": name or summary_label(snap.value), "op": None,
+                               "name": name, **describe(snap.value), "value": plain(snap.value),
                                "grad": None})
         self.edges.append({"source": key, "target": self.key_of[fn], "local": None,
                            "grad": None, "constant": True})
@@ -275,44 +287,6 @@ class TraceBuilder:
             "order": self.first_consumer.get(fn, [math.inf, -1]),
             "label": name or "input", "op": None, "name": name, **describe(value),
             "value": plain(value), "grad": plain(self.leaf_grads.get(id(variable)))})
-
-
-def local_derivative(fn, source, call):
-    """d(fn's output)/d(source's value), recomputed from the recorded call; None if unknown.
-
-    A number when both are scalars; a Jacobian (nested lists, shape out.shape + in.shape) when
-    it has at most MAX_JACOBIAN_ENTRIES entries; otherwise None.
-    """
-    if call is None:
-        return None
-    func, args, kwargs = call
-    belongs = (lambda t: t is source.variable) if is_leaf_node(source) else \
-        (lambda t: t.grad_fn is source)
-    mine = [s for s in snapshots_in(args) if belongs(s.original)]
-    if not mine:
-        return None
-    point = mine[0].copy.clone().requires_grad_(True)
-
-    def substitute(value):
-        if isinstance(value, Snapshot):
-            return point if belongs(value.original) else value.copy
-        if isinstance(value, (list, tuple)):
-            return type(value)(substitute(v) for v in value)
-        return value
-    try:
-        with torch.enable_grad():
-            out = func(*substitute(args), **kwargs)
-            if not isinstance(out, torch.Tensor) or not out.requires_grad:
-                return None
-            if out.numel() * point.numel() > limits.MAX_JACOBIAN_ENTRIES:
-                return None
-            rows = [torch.autograd.grad(element, point, retain_graph=True, allow_unused=True)[0]
-                    for element in out.reshape(-1)]
-    except Exception:                  # an op we cannot replay alone: say we do not know
-        return None
-    jacobian = torch.stack([torch.zeros_like(point) if r is None else r for r in rows])
-    jacobian = jacobian.reshape(tuple(out.shape) + tuple(point.shape))
-    return plain(jacobian)
 
 
 def operand_numbers(func, args):

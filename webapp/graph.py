@@ -30,6 +30,7 @@ def build(answer):
         "variables": answer.get("variables", {}),
     }
     document["graph"]["graph"] = {}
+    document["graph"]["edges"].sort(key=lambda edge: index(edge["id"]))
     return json_safe(document)
 
 

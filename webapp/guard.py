@@ -76,8 +76,8 @@ def predict_shape(func, args, kwargs):
         rows = [a for a in args if isinstance(a, int)]
         return (rows[0], rows[-1]) if rows else None
     for value in args:
-        if isinstance(value, (list, tuple)) or \
-                isinstance(value, torch.Tensor) and value.numel() > 1:
+        kind = type(value)
+        if kind is torch.Tensor and value.dim() or kind is list or kind is tuple:
             return meta_shape(func, args, kwargs)
     return None
 

@@ -13,7 +13,7 @@ import torch
 
 from . import allowlist, limits
 from .builtins import Builtins, UserFunction, BoundMethod
-from .capture import Recorder, snapshot
+from .capture import Recorder, freeze
 from .errors import LimitExceeded, NotAllowed, ProblemError
 from .flow import Break, Continue, Return, position, run_failed
 from .guard import Guard
@@ -243,7 +243,9 @@ class Interpreter:
                          else node.orelse)
 
     def eval_attribute(self, node):
-        owner = self.eval(node.value)
+        return self.attribute_of(self.eval(node.value), node)
+
+    def attribute_of(self, owner, node):
         name = node.attr
         if isinstance(owner, allowlist.Namespace) and name in owner.members:
             return owner.members[name]
@@ -283,7 +285,7 @@ class Interpreter:
         return items if isinstance(node, ast.List) else tuple(items)
 
     def eval_call(self, node):
-        function = self.eval(node.func)
+        function = self.eval_callee(node.func)
         args = []
         for argument in node.args:
             if isinstance(argument, ast.Starred):
@@ -293,6 +295,15 @@ class Interpreter:
         kwargs = {keyword.arg: self.eval(keyword.value) for keyword in node.keywords}
         return self.builtins.call(function, args, kwargs, node)
 
+    def eval_callee(self, node):
+        """What a call calls; `x.sum(...)` becomes a BoundMethod without a detour."""
+        if type(node) is ast.Attribute and node.attr in allowlist.TENSOR_METHODS:
+            owner = self.eval(node.value)
+            if type(owner) is torch.Tensor:
+                return BoundMethod(owner, node.attr)
+            return self.attribute_of(owner, node)
+        return self.eval(node)
+
     # Tensor operations --------------------------------------------------------------------
 
     def tensor_call(self, func, args, kwargs, node, label=None, replay_as=None,
@@ -300,8 +311,11 @@ class Interpreter:
         """Run one tensor operation: check sizes, run it, note it for the graph."""
         try:
             self.guard.before(func, args, kwargs)
-            before = snapshot(args, copy_all=True) if in_place and any(
-                isinstance(a, torch.Tensor) and a.requires_grad for a in args) else None
+            before = None
+            if in_place:
+                self.recorder.protect_value(args[0])
+                if any(isinstance(a, torch.Tensor) and a.requires_grad for a in args):
+                    before = freeze(args, in_place=True)
             result = func(*args, **kwargs)
             self.guard.after(result)
         except ProblemError as problem:
@@ -313,7 +327,7 @@ class Interpreter:
         except MemoryError:
             raise LimitExceeded("The program ran out of memory.", **position(node)) from None
         if type(result) is torch.Tensor and result.grad_fn is not None:
-            self.recorder.record(result, replay_as or func, before or snapshot(args), kwargs,
+            self.recorder.record(result, replay_as or func, before or freeze(args), kwargs,
                                  label)
         return result
 
