@@ -444,3 +444,17 @@ def test_no_serious_accessibility_violations_in_presentation_mode(page, live_ser
     open_graph(page, share_link(live_server, TWO_PATHS, step="6", input="x", present="1", lang="ja"))
     violations = [v for v in run_axe(page) if v["impact"] in ("serious", "critical")]
     assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+
+
+def test_top_to_bottom_layout_from_the_link_and_the_select(page, live_server):
+    open_graph(page, share_link(live_server, TWO_PATHS, step="3"))
+    tall = ("(() => { const b = document.querySelector('#graph svg').viewBox.baseVal;"
+            " return b.height > b.width; })()")
+    assert not page.evaluate(tall)  # left to right by default
+    page.select_option("#direction-select", "TB")
+    page.wait_for_function(tall)
+    assert parse_qs(urlsplit(page.url).query)["direction"] == ["TB"]
+    assert current_step(page) == 3
+    open_graph(page, page.url)
+    assert page.input_value("#direction-select") == "TB"
+    assert page.evaluate(tall)

@@ -51,6 +51,8 @@ export function bindControls(app) {
   $("present-toggle").addEventListener("click", () =>
     app.setPresent(!document.body.classList.contains("present")));
   $("lang-select").addEventListener("change", (event) => app.setLanguage(event.target.value));
+  $("direction-select").addEventListener("change", (event) => app.setDirection(event.target.value));
+  window.addEventListener("resize", () => app.paths.fitFormula());
   $("zoom-in").addEventListener("click", () => app.zoom.zoomIn());
   $("zoom-out").addEventListener("click", () => app.zoom.zoomOut());
   $("zoom-fit").addEventListener("click", () => app.zoom.fit());

@@ -25,6 +25,7 @@ class App {
     this.source = null;  // the source of the graph on show
     this.runCount = 0;
     this.themeChosen = null;
+    this.direction = "LR";
     this.editor = new Editor({
       textarea: $("source"), gutter: $("editor-gutter"), band: $("error-band"),
       onRun: () => this.run({autoplay: true}),
@@ -60,11 +61,25 @@ class App {
     }
   }
 
+  drawingOptions() {
+    return {theme: this.theme, lang: language(), direction: this.direction};
+  }
+
+  setDirection(direction) {
+    this.direction = direction;
+    $("direction-select").value = direction;
+    this.redraw();
+    this.saveUrl();
+  }
+
   setPresent(on) {
     document.body.classList.toggle("present", on);
     $("present-toggle").setAttribute("aria-pressed", String(on));
     this.saveUrl();
-    requestAnimationFrame(() => this.zoom.fit());
+    requestAnimationFrame(() => {
+      this.zoom.fit();
+      this.paths.fitFormula();
+    });
   }
 
   async setLanguage(lang) {
@@ -93,6 +108,7 @@ class App {
       present: document.body.classList.contains("present"),
       lang: language(),
       theme: this.themeChosen,
+      direction: this.direction,
     });
   }
 
@@ -130,7 +146,7 @@ class App {
       return {error};
     }
     try {
-      return {doc, svgText: await fetchSvg(this.urls, source, {theme: this.theme, lang: language()})};
+      return {doc, svgText: await fetchSvg(this.urls, source, this.drawingOptions())};
     } catch (svgError) {
       return {doc, svgText: null, svgError};
     }
@@ -176,7 +192,7 @@ class App {
   async redraw() {
     if (!this.index || this.source === null) return;
     try {
-      const svgText = await fetchSvg(this.urls, this.source, {theme: this.theme, lang: language()});
+      const svgText = await fetchSvg(this.urls, this.source, this.drawingOptions());
       if (!this.view.show(svgText)) return;
       this.zoom.attach(this.view.svg);
       this.drawStep(this.player.step);
@@ -211,7 +227,7 @@ class App {
   }
 
   updateExports(k) {
-    const options = {step: String(k), theme: this.theme, lang: language()};
+    const options = {step: String(k), ...this.drawingOptions()};
     $("export-svg").href = renderingUrl(this.urls.svg, this.source, options);
     $("export-png").href = renderingUrl(this.urls.png, this.source, {step: String(k)});
     $("export-json").href = renderingUrl(this.urls.json, this.source);
@@ -236,6 +252,8 @@ async function start() {
   const dark = matchMedia("(prefers-color-scheme: dark)").matches;
   app.setTheme(state.theme ?? (dark ? "dark" : "light"), false);
   app.themeChosen = state.theme;
+  app.direction = state.direction;
+  $("direction-select").value = state.direction;
   bindControls(app);
   if (state.present) app.setPresent(true);
   app.editor.value = state.source ?? app.examples[0]?.source ?? "";

@@ -188,6 +188,16 @@ export class PathsPanel {
     } else {
       this.formula.textContent = tex;
     }
+    this.fitFormula();
+  }
+
+  // A formula wider than the panel is typeset smaller rather than cut off (down to 55%).
+  fitFormula() {
+    const box = this.formula;
+    box.style.fontSize = "";
+    if (!box.firstChild || box.scrollWidth <= box.clientWidth) return;
+    const scale = Math.max(box.clientWidth / box.scrollWidth, 0.55);
+    box.style.fontSize = `${scale * parseFloat(getComputedStyle(box).fontSize)}px`;
   }
 
   renderCheck(info, input) {
