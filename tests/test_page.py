@@ -458,3 +458,32 @@ def test_top_to_bottom_layout_from_the_link_and_the_select(page, live_server):
     open_graph(page, page.url)
     assert page.input_value("#direction-select") == "TB"
     assert page.evaluate(tall)
+
+
+def test_too_many_paths_lists_the_first_ones_and_still_checks_the_sum(page, live_server):
+    source = ("x = torch.tensor(0.5, requires_grad=True)\ny = x\nfor i in range(7):\n"
+              "    y = torch.sin(y) + torch.cos(y)\ny.backward()\n")
+    doc = api_graph(live_server, source)
+    x_id = next(n["id"] for n in doc["graph"]["nodes"] if n["kind"] == "input")
+    info = doc["paths"][x_id]
+    assert info["truncated"] and info["count"] == 2 ** 7
+    open_graph(page, share_link(live_server, source, input="x", lang="en"))
+    assert len(page.query_selector_all("#path-list li")) == len(info["paths"]) < info["count"]
+    summary = page.text_content("#paths-summary")
+    assert f"{info['count']} path(s)" in summary
+    assert f"first {len(info['paths'])}" in summary
+    assert "\\cdots" in page.get_attribute("#paths-formula", "data-tex")
+    assert ("✓" in page.text_content("#paths-check")) == math.isclose(
+        info["sum"], info["grad"], rel_tol=1e-6, abs_tol=1e-6)
+
+
+def test_a_busy_server_says_when_to_retry(page, live_server, browser_problems):
+    # The one answer made up here: a real 503 needs the server saturated on purpose.
+    browser_problems.allow_console_error(r"status of 503")
+    page.route("**/api/graph", lambda route: route.fulfill(
+        status=503, headers={"Retry-After": "7", "Content-Type": "application/problem+json"},
+        body='{"type": "/problems/busy", "title": "Busy", "status": 503, "detail": "Try again."}'))
+    page.goto(share_link(live_server, TWO_PATHS, lang="en"))
+    page.wait_for_selector("#problem:not([hidden])")
+    assert page.text_content("#problem-title") == "The server is busy: try again in 7 s"
+    assert page.text_content("#problem-detail") == "Busy: Try again."
