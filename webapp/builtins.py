@@ -25,8 +25,11 @@ MATH_FUNCTIONS = {id(member) for member in allowlist.MATH.members.values() if ca
 
 
 class UserFunction:
-    def __init__(self, node):
+    """A `def` of the program: its node and its compiled body."""
+
+    def __init__(self, node, body):
         self.node = node
+        self.body = body
 
     def __repr__(self):
         return f"<function {self.node.name}>"
@@ -108,7 +111,7 @@ class Builtins:
         interpreter.frames.append(dict(zip(parameters, args)))
         self.call_depth += 1
         try:
-            interpreter.exec_block(definition.body)
+            interpreter.run_block(function.body)
         except Return as result:
             return result.value
         finally:

@@ -59,27 +59,41 @@ def check_shape(shape):
 
 def predict_shape(func, args, kwargs):
     """The result's shape if it can be known cheaply and could be large, else None."""
-    if func in SIZE_ARGUMENT_FUNCTIONS or func is torch.full:
-        sizes = args[:1] if func is torch.full else args
-        return size_from_arguments(sizes)
-    if func is torch.arange:
-        numbers = [float(a) for a in args if isinstance(a, (int, float))]
-        if not 1 <= len(numbers) <= 3:
-            return None
-        start, end, step = {1: lambda: (0.0, numbers[0], 1.0), 2: lambda: (*numbers, 1.0),
-                            3: lambda: tuple(numbers)}[len(numbers)]()
-        return (max(0, math.ceil((end - start) / step)),) if step else None
-    if func is torch.linspace:
-        steps = kwargs.get("steps", args[2] if len(args) > 2 else 0)
-        return (int(steps),) if isinstance(steps, int) else None
-    if func is torch.eye:
-        rows = [a for a in args if isinstance(a, int)]
-        return (rows[0], rows[-1]) if rows else None
+    creation = CREATION_SHAPES.get(func)
+    if creation is not None:
+        try:
+            return creation(args, kwargs)
+        except (TypeError, ValueError, OverflowError, ZeroDivisionError, KeyError):
+            return None                  # torch says what is wrong with the arguments
     for value in args:
         kind = type(value)
         if kind is torch.Tensor and value.dim() or kind is list or kind is tuple:
             return meta_shape(func, args, kwargs)
     return None
+
+
+def arange_shape(args, kwargs):
+    numbers = [float(a) for a in args if isinstance(a, (int, float))]
+    start, end, step = {1: lambda: (0.0, numbers[0], 1.0), 2: lambda: (*numbers, 1.0),
+                        3: lambda: tuple(numbers)}[len(numbers)]()
+    return (max(0, math.ceil((end - start) / step)),)
+
+
+def linspace_shape(args, kwargs):
+    steps = kwargs.get("steps", args[2] if len(args) > 2 else 0)
+    return (int(steps),) if isinstance(steps, int) else None
+
+
+def eye_shape(args, kwargs):
+    rows = [a for a in args if isinstance(a, int)]
+    return (rows[0], rows[-1]) if rows else None
+
+
+CREATION_SHAPES = {
+    **{f: lambda args, kwargs: size_from_arguments(args) for f in SIZE_ARGUMENT_FUNCTIONS},
+    torch.full: lambda args, kwargs: size_from_arguments(args[:1]),
+    torch.arange: arange_shape, torch.linspace: linspace_shape, torch.eye: eye_shape,
+}
 
 
 def size_from_arguments(sizes):

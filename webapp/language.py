@@ -153,9 +153,15 @@ class Checker:
         self.check_identifier(node, node.arg)
 
     def check_Attribute(self, node, parent):
-        self.check_identifier(node, node.attr)
-        if node.attr not in self.attribute_names:
-            self.refuse(node, f"The attribute '.{node.attr}' is not allowed.")
+        chain = []                       # torch.hub.load: name '.hub', the first offender
+        link = node
+        while isinstance(link, ast.Attribute):
+            chain.append(link)
+            link = link.value
+        for attribute in reversed(chain):
+            self.check_identifier(attribute, attribute.attr)
+            if attribute.attr not in self.attribute_names:
+                self.refuse(attribute, f"The attribute '.{attribute.attr}' is not allowed.")
         if isinstance(node.ctx, ast.Store) and node.attr != "data":
             self.refuse(node, f"Only '.data' can be assigned to, not '.{node.attr}'.")
 

@@ -1,0 +1,212 @@
+"""The HTTP contract, over real HTTP against a live server: lecture programs, errors as
+problem+json, and a class of hostile programs that must all be refused cleanly."""
+import concurrent.futures
+import math
+
+import pytest
+import requests
+
+from problems import assert_problem
+from webapp import limits
+
+TIMEOUT = 30
+
+
+def post(live_server, source, **extra):
+    return requests.post(f"{live_server}/api/graph", json={"source": source, **extra},
+                         timeout=TIMEOUT)
+
+
+def close(a, b):
+    if isinstance(a, list):
+        return len(a) == len(b) and all(close(x, y) for x, y in zip(a, b))
+    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
+
+
+def assert_still_serving(live_server):
+    assert requests.get(f"{live_server}/healthz", timeout=TIMEOUT).json() == {"status": "ok"}
+    answer = post(live_server, "x = torch.tensor(2.0, requires_grad=True)\ny = x * x\n"
+                               "y.backward()\n")
+    assert answer.status_code == 200, answer.text
+    (x,) = [n for n in answer.json()["graph"]["nodes"] if n["kind"] == "input"]
+    assert x["grad"] == 4.0
+
+
+def test_every_lecture_program_posted_as_is(live_server, lecture_examples):
+    for example in lecture_examples:
+        answer = post(live_server, example["source"])
+        if "error" in example:
+            body = assert_problem(answer, 422, slug="run-failed")
+            assert example["error"] in body["detail"]
+            continue
+        assert answer.status_code == 200, (example["id"], answer.text)
+        doc = answer.json()
+        assert doc["version"] == 1 and answer.headers["Content-Type"] == "application/json"
+        inputs = {n["name"]: n for n in doc["graph"]["nodes"] if n["kind"] == "input"}
+        for name, expected in example.get("grads", {}).items():
+            assert close(inputs[name]["grad"], expected), (example["id"], name)
+        for name, expected in example.get("final", {}).items():
+            assert close(doc["variables"][name]["value"], expected), (example["id"], name)
+
+
+def test_get_json_matches_post(live_server, lecture_examples):
+    source = next(e for e in lecture_examples if e["id"] == "t_xy")["source"]
+    answer = requests.get(f"{live_server}/api/graph.json", params={"source": source},
+                          timeout=TIMEOUT)
+    assert answer.status_code == 200
+    assert answer.json() == post(live_server, source).json()
+
+
+def test_stdout_is_captured(live_server, lecture_examples):
+    source = next(e for e in lecture_examples if e["id"] == "exercise_3_3")["source"]
+    assert post(live_server, source).json()["stdout"] == "10.0 8.0\n"
+
+
+def test_seed_makes_random_programs_repeatable(live_server):
+    source = "x = torch.rand(3, requires_grad=True)\ny = (x * x).sum()\n"
+    first, again = post(live_server, source, seed=7).json(), post(live_server, source,
+                                                                   seed=7).json()
+    other = post(live_server, source, seed=8).json()
+    assert first["graph"] == again["graph"] != other["graph"]
+
+
+def test_healthz(live_server):
+    assert requests.get(f"{live_server}/healthz", timeout=TIMEOUT).status_code == 200
+
+
+@pytest.mark.parametrize("body, content_type, status", [
+    (b"source=x", "application/x-www-form-urlencoded", 415),
+    (b"{not json", "application/json", 400),
+    (b"[1, 2]", "application/json", 400),
+    (b'{"source": 3}', "application/json", 400),
+    (b'{"source": "x = 1", "seed": -1}', "application/json", 400),
+    (b'{"source": "x = 1", "seed": "abc"}', "application/json", 400),
+    (b'{"source": "x = 1", "output": "a b"}', "application/json", 400),
+    (b'{"source": "' + b"x" * 70_000 + b'"}', "application/json", 413),
+])
+def test_malformed_requests(live_server, body, content_type, status):
+    answer = requests.post(f"{live_server}/api/graph", data=body,
+                           headers={"Content-Type": content_type}, timeout=TIMEOUT)
+    assert_problem(answer, status)
+
+
+def test_unknown_path_is_problem_json(live_server):
+    assert_problem(requests.get(f"{live_server}/api/nothing", timeout=TIMEOUT), 404)
+
+
+def test_no_graph_is_a_clear_422(live_server):
+    assert_problem(post(live_server, "x = 1 + 2\nprint(x)\n"), 422, slug="no-graph")
+
+
+def test_pytorch_errors_carry_the_line(live_server):
+    body = assert_problem(post(live_server, "x = torch.ones(2, requires_grad=True)\n"
+                                            "y = x @ torch.ones(3)\n"), 422, slug="run-failed",
+                          line=2)
+    assert "size" in body["detail"] or "shape" in body["detail"]
+
+
+def test_svg_is_served(live_server, lecture_examples):
+    source = next(e for e in lecture_examples if e["id"] == "paths_uv")["source"]
+    answer = requests.get(f"{live_server}/api/graph.svg", params={"source": source, "step": 3},
+                          timeout=TIMEOUT)
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("image/svg")
+    assert b'id="n0"' in answer.content
+    assert_problem(requests.get(f"{live_server}/api/graph.svg",
+                                params={"source": source, "step": 999}, timeout=TIMEOUT), 400)
+    assert_problem(requests.get(f"{live_server}/api/graph.svg",
+                                params={"source": source, "theme": "neon"}, timeout=TIMEOUT), 400)
+
+
+HOSTILE = [
+    # (program, status, words in the message)
+    ("x = torch.tensor(1.0)\ny = x.__class__\n", 400, "underscore"),
+    ("x = torch.tensor(1.0)\ny = x.backward.__globals__\n", 400, "underscore"),
+    ("x = torch.tensor(1.0)\ny = x.＿＿class＿＿\n", 400, "underscore"),
+    ("y = __import__('os')\n", 400, "underscore"),
+    ("import os\n", 400, "imported"),
+    ("import subprocess\n", 400, "imported"),
+    ("from os import system\n", 400, "not allowed"),
+    ("import torch as t\nt.load('x')\n", 400, "'.load'"),
+    ("torch.save(torch.ones(1), '/tmp/x')\n", 400, "'.save'"),
+    ("torch.from_file('/etc/passwd')\n", 400, "'.from_file'"),
+    ("torch.hub.load('a', 'b')\n", 400, "'.hub'"),
+    ("torch.ops.aten.add\n", 400, "'.ops'"),
+    ("torch.set_default_dtype(torch.float64)\n", 400, "'.set_default_dtype'"),
+    ("torch.utils.data\n", 400, "'.utils'"),
+    ("torch.nn.Module()\n", 400, "'.module'"),
+    ("f = lambda: 1\n", 400, "lambda"),
+    ("s = f'{1}'\n", 400, "f-strings"),
+    ("s = '{}'.format(1)\n", 400, "format"),
+    ("s = '%s' % 'a'\n", 422, ""),
+    ("open('/etc/passwd')\n", 422, "not defined"),
+    ("eval('1')\n", 422, "not defined"),
+    ("exec('1')\n", 422, "not defined"),
+    ("getattr(torch, 'load')\n", 422, "not defined"),
+    ("globals()\n", 422, "not defined"),
+    ("type(1)\n", 422, "not defined"),
+    ("x = torch.tensor(1.0)\nx.grad_fn.next_functions\n", 400, "next_functions"),
+    ("print.__self__\n", 400, "underscore"),
+    ("x = torch.ones(100000, 100000)\n", 422, "at most"),
+    ("x = torch.ones(1, 1, 1, 1, 1, 1, 1)\n", 422, "dimensions"),
+    ("x = torch.ones(10)\ny = x.expand(10**9, 10).sum()\n", 422, "at most"),
+    ("x = torch.ones(1000, 1)\ny = x + torch.ones(1, 1000)\n", 422, "at most"),
+    ("x = torch.ones(300, 300)\ny = x.repeat(30, 30)\n", 422, "at most"),
+    ("n = 10**10**8\n", 422, "too large"),
+    ("s = 'a' * 10**9\n", 422, "too long"),
+    ("l = [0] * 10**9\n", 422, "too long"),
+    ("x = " + "[" * 60 + "1" + "]" * 60 + "\n", 400, "nested"),
+    ("x = " + "-" * 100 + "1\n", 400, "nested"),
+    ("x = 1\n" * 1000, 413, "characters"),
+    ("x = 1\n" * 300, 413, "statements"),
+    ("def f(x):\n    return f(x)\nf(1)\n", 422, "deep"),
+    ("x = 0\nfor i in range(10**8):\n    x = x + 1\n", 422, ""),
+    ("x = torch.tensor(1.0, requires_grad=True)\nfor i in range(10**7):\n    x = x * 1\n", 422,
+     ""),
+    ("while True:\n    pass\n", 400, "while"),
+    ("class A:\n    pass\n", 400, "class"),
+    ("try:\n    x = 1\nexcept:\n    pass\n", 400, "try"),
+    ("with x:\n    pass\n", 400, "with"),
+    ("x = [i for i in range(10)]\n", 400, "comprehensions"),
+    ("x = torch.tensor(1.0)\nx.data = 5\n", 422, "data"),
+    ("x = torch.tensor([1.0])\ny = x.numpy().__array__\n", 400, "underscore"),
+    ("print(torch.__version__)\n", 400, "underscore"),
+    ("print(1, end=torch.ones(1))\n", 422, "strings"),
+    ("torch.manual_seed(0)\nx = torch.rand(10**6)\n", 422, "at most"),
+    ("x = torch.arange(10**9)\n", 422, "at most"),
+    ("x = torch.zeros(200, 200, requires_grad=True)\ny = x\nfor i in range(40):\n"
+     "    y = torch.cat([y, y])\n", 422, "at most"),
+]
+
+
+class TestBreakingOut:
+    """Everything here tries to escape the sandbox or exhaust the server; each answer is a
+    clean 4xx saying why, and the server keeps serving."""
+
+    @pytest.mark.parametrize("source, status, words", HOSTILE,
+                             ids=[f"hostile{i}" for i in range(len(HOSTILE))])
+    def test_is_refused_cleanly(self, live_server, source, status, words):
+        body = assert_problem(post(live_server, source), status)
+        assert words.lower() in body["detail"].lower(), body
+        if status == 400:
+            assert body["line"] >= 1 and body["column"] >= 1, body
+
+    def test_there_are_at_least_forty(self):
+        assert len(HOSTILE) >= 40
+
+    def test_huge_input(self, live_server):
+        assert_problem(post(live_server, "x" * 100_000), 413)
+
+    def test_the_server_keeps_serving_afterwards(self, live_server):
+        assert_still_serving(live_server)
+
+
+def test_endless_loop_costs_only_its_own_request(live_server):
+    endless = "x = torch.tensor(1.0, requires_grad=True)\nfor i in range(10**7):\n    x = x * 1\n"
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        loop = pool.submit(post, live_server, endless)
+        normal = pool.submit(post, live_server, "x = torch.tensor(3.0, requires_grad=True)\n"
+                                                "y = x ** 2\ny.backward()\n")
+        assert normal.result().status_code == 200
+        body = assert_problem(loop.result(), 422, slug="limit-exceeded")
+        assert "steps" in body["detail"] or f"{limits.WALL_CLOCK_S:g} s" in body["detail"]
+    assert_still_serving(live_server)
