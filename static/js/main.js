@@ -173,6 +173,7 @@ class App {
     $("caption").textContent = "";
     $("export-links").hidden = true;
     $("stdout-box").hidden = true;
+    $("warnings-box").hidden = true;
     this.updateScrubber(0, 0);
   }
 
@@ -185,6 +186,13 @@ class App {
     this.paths.load(this.index);
     $("stdout").textContent = doc.stdout || "";
     $("stdout-box").hidden = !doc.stdout;
+    const warnings = (doc.warnings || []).map((text) => {
+      const item = document.createElement("li");
+      item.textContent = text;
+      return item;
+    });
+    $("warnings").replaceChildren(...warnings);
+    $("warnings-box").hidden = !warnings.length;
     $("export-links").hidden = false;
   }
 
