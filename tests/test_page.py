@@ -487,3 +487,15 @@ def test_a_busy_server_says_when_to_retry(page, live_server, browser_problems):
     page.wait_for_selector("#problem:not([hidden])")
     assert page.text_content("#problem-title") == "The server is busy: try again in 7 s"
     assert page.text_content("#problem-detail") == "Busy: Try again."
+
+
+def test_download_links_are_this_step(page, live_server):
+    open_graph(page, share_link(live_server, TWO_PATHS, step="4", lang="ja"))
+    doc = api_graph(live_server, TWO_PATHS)
+    svg = requests.get(live_server + page.get_attribute("#export-svg", "href"), timeout=30)
+    assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+    assert f'data-steps="{len(doc["timeline"])}"' in svg.text
+    query = parse_qs(urlsplit(page.get_attribute("#export-svg", "href")).query)
+    assert query["step"] == ["4"] and query["lang"] == ["ja"] and query["source"] == [TWO_PATHS]
+    json_doc = requests.get(live_server + page.get_attribute("#export-json", "href"), timeout=30)
+    assert json_doc.json()["timeline"] == doc["timeline"]

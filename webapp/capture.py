@@ -10,6 +10,7 @@ Runs inside the sandbox child.
 """
 import itertools
 import math
+import weakref
 
 import torch
 
@@ -72,7 +73,7 @@ def snapshots_in(args):
 class Recorder:
     def __init__(self):
         self.sequence = itertools.count()
-        self.names = {}          # id(tensor) -> (tensor, name) for leaves and constants
+        self.names = {}          # id(tensor) -> (weak reference, name): leaves and constants
 
     def record(self, result, func, args, kwargs, label=None):
         """Note an operation on its result's autograd node. `args` come from `freeze`."""
@@ -101,12 +102,12 @@ class Recorder:
             return
         if value.grad_fn is not None:
             value.grad_fn.metadata.setdefault("name", name)
-        elif id(value) not in self.names:
-            self.names[id(value)] = (value, name)
+        elif self.name_of(value) is None:
+            self.names[id(value)] = (weakref.ref(value), name)
 
     def name_of(self, tensor):
         entry = self.names.get(id(tensor))
-        return entry[1] if entry and entry[0] is tensor else None
+        return entry[1] if entry and entry[0]() is tensor else None
 
     def backward(self, tensor, gradient=None):
         """The program's `.backward()`: like PyTorch's, but the graph is kept for the replay."""
@@ -121,7 +122,7 @@ class Recorder:
 
 
 def has_saved_tensors(fn):
-    return any(name.startswith("_saved_") for name in dir(fn))
+    return any(name.startswith("_raw_saved_") for name in dir(fn))
 
 
 def walk(root):

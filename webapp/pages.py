@@ -15,10 +15,9 @@ def page_urls():
     """The addresses the page's scripts use (static files and the /api renderings)."""
     return {
         "static": url_for("static", filename=""),
-        "graph": "/api/graph",
-        "svg": "/api/graph.svg",
-        "png": "/api/graph.png",
-        "json": "/api/graph.json",
+        "graph": url_for("api.post_graph"),
+        "svg": url_for("api.get_graph_svg"),
+        "json": url_for("api.get_graph_json"),
     }
 
 
