@@ -237,7 +237,6 @@ class App {
   updateExports(k) {
     const options = {step: String(k), ...this.drawingOptions()};
     $("export-svg").href = renderingUrl(this.urls.svg, this.source, options);
-    $("export-png").href = renderingUrl(this.urls.png, this.source, {step: String(k)});
     $("export-json").href = renderingUrl(this.urls.json, this.source);
   }
 
