@@ -22,7 +22,7 @@ def evaluate(request):
         interpreter = Interpreter(program, echo=program.pasted_from_repl)
         with python_warnings.catch_warnings(record=True) as caught:
             python_warnings.simplefilter("always")
-            torch.manual_seed(request.get("seed", 0))
+            torch.default_generator.manual_seed(request.get("seed", 0))  # CPU only: no CUDA queue
             interpreter.run()
             target, gradient = choose_output(interpreter, request.get("output"))
             trace = capture.trace(target, gradient, interpreter.recorder, interpreter.warnings)

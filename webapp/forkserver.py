@@ -26,6 +26,7 @@ from . import limits
 HEADER = struct.Struct("!I")
 MAX_REQUEST_BYTES = 1 << 20
 READY_LINE = "forkserver ready"
+DONE = b"done"
 
 
 def send_message(sock, message):
@@ -82,6 +83,7 @@ def child_main(control):
         request = receive_message(connection, MAX_REQUEST_BYTES)
         from .evaluate import evaluate
         send_message(connection, evaluate(request))
+        control.send(DONE)               # the slot is free now; exiting takes a while longer
     except BaseException:                # never let a child fall back into the server's loop
         code = 1
     os._exit(code)
@@ -107,6 +109,15 @@ def current_address_space():
 
 # The server -----------------------------------------------------------------------------------
 
+class Running:
+    """A child at work: the client's connection, when it started, its control socket."""
+
+    def __init__(self, connection, control):
+        self.connection = connection
+        self.control = control
+        self.started = time.monotonic()
+
+
 class ForkServer:
     def __init__(self, path):
         self.path = path
@@ -118,7 +129,7 @@ class ForkServer:
         self.listener.listen(64)
         self.listener.setblocking(False)
         self.queue = collections.deque()        # (connection, arrival time)
-        self.running = {}                       # pid -> (connection, start time)
+        self.running = {}                       # pid -> Running
         self.spare = None                       # (pid, control socket)
         self.parent = os.getppid()
         self.wakeup_read, self.wakeup_write = os.pipe()
@@ -147,8 +158,10 @@ class ForkServer:
             for key, _ in self.selector.select(timeout=0.05):
                 if key.fileobj is self.listener:
                     self.accept()
-                else:
+                elif key.fileobj == self.wakeup_read:
                     os.read(self.wakeup_read, 512)
+                else:
+                    self.finished(key.data)
             self.reap()
             self.enforce_wall_clock()
             self.dispatch()
@@ -181,9 +194,23 @@ class ForkServer:
                 control.close()
                 self.fork_spare()
                 continue
-            control.close()
-            self.running[pid] = (connection, time.monotonic())
+            self.running[pid] = Running(connection, control)
+            self.selector.register(control, selectors.EVENT_READ, data=pid)
             self.fork_spare()
+
+    def finished(self, pid, answer=None):
+        """A child answered (or died, or ran out of time): free its slot."""
+        child = self.running.pop(pid, None)
+        if child is None:
+            return
+        self.selector.unregister(child.control)
+        if answer is None and child.control.recv(len(DONE)) != DONE:
+            answer = KILLED                     # it died before answering
+        child.control.close()
+        if answer is None:
+            child.connection.close()
+        else:
+            self.answer(child.connection, answer)
 
     def reap(self):
         while True:
@@ -196,28 +223,18 @@ class ForkServer:
             if self.spare and pid == self.spare[0]:
                 self.spare[1].close()
                 self.fork_spare()
-                continue
-            entry = self.running.pop(pid, None)
-            if entry is None:
-                continue
-            connection, _ = entry
-            if os.waitstatus_to_exitcode(status) != 0:
-                # The child died before answering (it answers only on success).
-                self.answer(connection, KILLED)
-            else:
-                connection.close()
+            elif pid in self.running:
+                self.finished(pid)
 
     def enforce_wall_clock(self):
         now = time.monotonic()
-        for pid, (connection, started) in list(self.running.items()):
-            if now - started > limits.WALL_CLOCK_S:
+        for pid, child in list(self.running.items()):
+            if now - child.started > limits.WALL_CLOCK_S:
                 try:
                     os.kill(pid, signal.SIGKILL)
-                    os.waitpid(pid, 0)
-                except (ProcessLookupError, ChildProcessError):
+                except ProcessLookupError:
                     pass
-                self.running.pop(pid, None)
-                self.answer(connection, TIMED_OUT)
+                self.finished(pid, TIMED_OUT)
 
     @staticmethod
     def answer(connection, message):
@@ -241,17 +258,25 @@ class ForkServer:
 
 
 def warm_up():
-    """Import what an evaluation needs, so that no child pays for it (no backward here)."""
+    """Import and initialise what an evaluation needs, so that no child pays for it.
+
+    No backward pass here: after one, a forked child's autograd engine is unusable.
+    """
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    import gc
+
     import torch
     torch.set_num_threads(1)
     torch.set_num_interop_threads(1)
-    from . import evaluate, language  # noqa: F401  (imported for the children)
-    program = language.check("x = torch.tensor([1.0, 2.0], requires_grad=True)\n"
-                             "y = torch.sin(x * 2).sum()\n")
+    torch.default_generator.manual_seed(0)
+    from . import evaluate, internal_values, language  # noqa: F401  (for the children)
     from .interpreter import Interpreter
+    program = language.check("x = torch.tensor([1.0, 2.0], requires_grad=True)\n"
+                             "y = torch.sin(x * 2).sum()\nprint(y)\n")
     Interpreter(program).run()           # forward only: dispatch tables, lazy imports
-    import torch.autograd  # noqa: F401
+    # Children share these objects copy-on-write: keep the collector from touching them.
+    gc.collect()
+    gc.freeze()
 
 
 def main():
