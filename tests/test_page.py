@@ -499,3 +499,20 @@ def test_download_links_are_this_step(page, live_server):
     assert query["step"] == ["4"] and query["lang"] == ["ja"] and query["source"] == [TWO_PATHS]
     json_doc = requests.get(live_server + page.get_attribute("#export-json", "href"), timeout=30)
     assert json_doc.json()["timeline"] == doc["timeline"]
+
+
+def test_the_page_works_under_a_strict_content_security_policy(page, live_server):
+    """No inline script or handler: with script-src 'self' the page still runs (a blocked
+    script would log a console error and fail the page fixture)."""
+    policy = "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'"
+
+    def with_policy(route):
+        response = route.fetch()
+        route.fulfill(response=response,
+                      headers={**response.headers, "content-security-policy": policy})
+
+    page.route(f"{live_server}/?*", with_policy)
+    open_graph(page, share_link(live_server, TWO_PATHS, input="x"))
+    assert page.query_selector("#paths-formula .katex") is not None
+    page.keyboard.press("Home")
+    assert current_step(page) == -1

@@ -1,6 +1,19 @@
 // The drawing: parse the SVG from /api/graph.svg, import it into the page, and mark its
 // elements for the current step (docs/svg.md): data-step > k hidden, step k "active".
 const SVG_NS = "http://www.w3.org/2000/svg";
+const STYLE_ELEMENT = /<style\b[^>]*>([\s\S]*?)<\/style>/g;
+const XML_ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'", "&amp;": "&"};
+
+// The SVG text without its <style> elements, and their CSS (CDATA and entities undone).
+function splitStyle(svgText) {
+  const css = [];
+  const markup = svgText.replace(STYLE_ELEMENT, (element, body) => {
+    const text = body.replace(/^\s*<!\[CDATA\[/, "").replace(/\]\]>\s*$/, "");
+    css.push(text.replace(/&(lt|gt|quot|apos|amp);/g, (entity) => XML_ENTITIES[entity]));
+    return "";
+  });
+  return {markup, css: css.join("\n")};
+}
 
 export class GraphView {
   constructor(container, {onInputClick} = {}) {
@@ -11,7 +24,8 @@ export class GraphView {
 
   // Returns false when the text is not an SVG document (nothing is inserted then).
   show(svgText) {
-    const parsed = new DOMParser().parseFromString(svgText, "image/svg+xml");
+    const {markup, css} = splitStyle(svgText);
+    const parsed = new DOMParser().parseFromString(markup, "image/svg+xml");
     const root = parsed.documentElement;
     if (root.namespaceURI !== SVG_NS || root.localName !== "svg" ||
         parsed.getElementsByTagName("parsererror").length) {
@@ -19,6 +33,7 @@ export class GraphView {
     }
     // Nothing executable may come in with the drawing, whatever the renderer sends.
     for (const el of root.querySelectorAll("script, foreignObject")) el.remove();
+    this.adoptStyle(css);
     const svg = document.importNode(root, true);
     svg.removeAttribute("width");
     svg.removeAttribute("height");
@@ -30,6 +45,16 @@ export class GraphView {
     this.stepped = [...svg.querySelectorAll("[data-step]")];
     this.markInputs();
     return true;
+  }
+
+  // The drawing's own style (its selectors all start with svg.autograd-graph or svg.theme-*)
+  // as a constructed style sheet: a Content-Security-Policy without 'unsafe-inline' blocks a
+  // <style> element, even in a parsed document, but not a CSSOM sheet.
+  adoptStyle(css) {
+    const sheets = document.adoptedStyleSheets.filter((sheet) => sheet !== this.sheet);
+    this.sheet = new CSSStyleSheet();
+    this.sheet.replaceSync(css);
+    document.adoptedStyleSheets = [...sheets, this.sheet];
   }
 
   clear() {
