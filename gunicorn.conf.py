@@ -18,3 +18,17 @@ preload_app = False
 # Nothing uses gunicornc, and the default socket in ~/.gunicorn would be shared by every
 # server this user starts (another checkout, a second port).
 control_socket_disable = True
+
+
+def on_starting(server):
+    """One fork server for all workers, started by the master (which never imports torch),
+    so that the cap on concurrent evaluations holds for the whole machine."""
+    from webapp.sandbox import Sandbox
+    sandbox = Sandbox()
+    sandbox.ensure_running()
+    os.environ["AUTOGRAD_FORKSERVER_SOCKET"] = sandbox.path
+    server.autograd_sandbox = sandbox
+
+
+def on_exit(server):
+    server.autograd_sandbox.stop()

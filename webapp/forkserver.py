@@ -2,8 +2,8 @@
 
 Run as `python -m webapp.forkserver SOCKET_PATH`. It imports torch once (1-2 s), then listens on
 a Unix socket. Each connection is one evaluation: a length-prefixed JSON request in, one JSON
-answer out. The server keeps one spare child forked ahead (so a request does not wait for
-fork), hands it the connection, and enforces the limits a child cannot enforce on itself:
+answer out. The server keeps SPARE_CHILDREN children forked and warmed up ahead (so a request
+waits neither for fork nor for a cold process), hands it the connection, and enforces the limits a child cannot enforce on itself:
 at most MAX_CONCURRENT_EVALUATIONS at once, a short queue (then "busy"), and the wall clock
 (SIGKILL after WALL_CLOCK_S). The child sets its own rlimits, runs `evaluate`, answers, exits.
 
@@ -27,6 +27,10 @@ HEADER = struct.Struct("!I")
 MAX_REQUEST_BYTES = 1 << 20
 READY_LINE = "forkserver ready"
 DONE = b"done"
+READY = b"ready"
+SPARE_CHILDREN = 2
+WARM_UP_PROGRAM = ("x = torch.tensor([1.0, 2.0], requires_grad=True)\n"
+                   "y = (torch.sin(x) * x + 1 / x).sum()\ny.backward()\nprint(x.grad)\n")
 
 
 def send_message(sock, message):
@@ -75,13 +79,18 @@ def child_main(control):
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     code = 0
     try:
+        from .evaluate import evaluate
+        # While waiting: one small evaluation with a backward pass, so that this process's
+        # copy-on-write faults and autograd's first-use set-up are paid before a request
+        # arrives, not after. (The server itself must never run backward.)
+        evaluate({"source": WARM_UP_PROGRAM})
+        control.send(READY)
         _, fds, _, _ = socket.recv_fds(control, 16, 1)
         if not fds:
             os._exit(0)                  # the server is going away
         connection = socket.socket(fileno=fds[0])
         limit_myself()
         request = receive_message(connection, MAX_REQUEST_BYTES)
-        from .evaluate import evaluate
         send_message(connection, evaluate(request))
         control.send(DONE)               # the slot is free now; exiting takes a while longer
     except BaseException:                # never let a child fall back into the server's loop
@@ -130,7 +139,7 @@ class ForkServer:
         self.listener.setblocking(False)
         self.queue = collections.deque()        # (connection, arrival time)
         self.running = {}                       # pid -> Running
-        self.spare = None                       # (pid, control socket)
+        self.spares = {}                        # pid -> [control socket, warmed up?]
         self.parent = os.getppid()
         self.wakeup_read, self.wakeup_write = os.pipe()
         os.set_blocking(self.wakeup_write, False)
@@ -149,10 +158,12 @@ class ForkServer:
             self.listener.close()
             child_main(theirs)
         theirs.close()
-        self.spare = (pid, ours)
+        self.spares[pid] = [ours, False]
+        self.selector.register(ours, selectors.EVENT_READ, data=("spare", pid))
 
     def serve(self):
-        self.fork_spare()
+        for _ in range(SPARE_CHILDREN):
+            self.fork_spare()
         print(READY_LINE, flush=True)
         while True:
             for key, _ in self.selector.select(timeout=0.05):
@@ -160,8 +171,10 @@ class ForkServer:
                     self.accept()
                 elif key.fileobj == self.wakeup_read:
                     os.read(self.wakeup_read, 512)
+                elif key.data[0] == "spare":
+                    self.warmed_up(key.data[1])
                 else:
-                    self.finished(key.data)
+                    self.finished(key.data[1])
             self.reap()
             self.enforce_wall_clock()
             self.dispatch()
@@ -186,16 +199,30 @@ class ForkServer:
             self.answer(self.queue.popleft()[0], BUSY)
         while self.queue and len(self.running) < limits.MAX_CONCURRENT_EVALUATIONS:
             connection, _ = self.queue.popleft()
-            pid, control = self.spare
+            # A warmed-up spare if there is one; else the oldest, which starts when it is ready.
+            pid = next((p for p, (_, ready) in self.spares.items() if ready),
+                       next(iter(self.spares)))
+            control, _ = self.spares.pop(pid)
+            self.selector.unregister(control)
             try:
                 socket.send_fds(control, [b"x"], [connection.fileno()])
-            except OSError:                     # the spare died: answer from a new one
+            except OSError:                     # the spare died: answer from another
                 self.queue.appendleft((connection, now))
                 control.close()
                 self.fork_spare()
                 continue
             self.running[pid] = Running(connection, control)
-            self.selector.register(control, selectors.EVENT_READ, data=pid)
+            self.selector.register(control, selectors.EVENT_READ, data=("running", pid))
+            self.fork_spare()
+
+    def warmed_up(self, pid):
+        control, _ = self.spares[pid]
+        if control.recv(len(READY)) == READY:
+            self.spares[pid][1] = True
+        else:                                   # it died while warming up
+            self.selector.unregister(control)
+            control.close()
+            del self.spares[pid]
             self.fork_spare()
 
     def finished(self, pid, answer=None):
@@ -220,8 +247,10 @@ class ForkServer:
                 return
             if pid == 0:
                 return
-            if self.spare and pid == self.spare[0]:
-                self.spare[1].close()
+            if pid in self.spares:
+                control, _ = self.spares.pop(pid)
+                self.selector.unregister(control)
+                control.close()
                 self.fork_spare()
             elif pid in self.running:
                 self.finished(pid)
@@ -245,7 +274,7 @@ class ForkServer:
         connection.close()
 
     def stop(self, *_):
-        for pid in list(self.running) + ([self.spare[0]] if self.spare else []):
+        for pid in list(self.running) + list(self.spares):
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
@@ -271,9 +300,7 @@ def warm_up():
     torch.default_generator.manual_seed(0)
     from . import evaluate, internal_values, language  # noqa: F401  (for the children)
     from .interpreter import Interpreter
-    program = language.check("x = torch.tensor([1.0, 2.0], requires_grad=True)\n"
-                             "y = torch.sin(x * 2).sum()\nprint(y)\n")
-    Interpreter(program).run()           # forward only: dispatch tables, lazy imports
+    Interpreter(language.check(WARM_UP_PROGRAM.replace("y.backward()", ""))).run()
     # Children share these objects copy-on-write: keep the collector from touching them.
     gc.collect()
     gc.freeze()

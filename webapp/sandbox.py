@@ -53,7 +53,9 @@ class Sandbox:
 
     def ensure_running(self):
         if self.shared_path:
-            return self.shared_path
+            if os.path.exists(self.shared_path):
+                return self.shared_path
+            self.shared_path = None      # the shared server is gone: run our own
         with self.lock:
             if self.process is None or self.process.poll() is not None:
                 self.start()
