@@ -30,6 +30,7 @@ class UserFunction:
     def __init__(self, node, body):
         self.node = node
         self.body = body
+        self.parameters = [argument.arg for argument in node.args.args]
 
     def __repr__(self):
         return f"<function {self.node.name}>"
@@ -58,6 +59,7 @@ class Builtins:
             "max": max, "float": float, "int": int, "round": round, "sum": self.sum_,
             "bool": bool, "str": str, "list": list, "tuple": tuple,
             "True": True, "False": False, "None": None}
+        self.special = (self.names["print"], self.names["range"], self.names["sum"])
         self.plain = {id(f): f for f in (len, abs, min, max, float, int, round, bool, str, list,
                                          tuple)}
 
@@ -65,11 +67,12 @@ class Builtins:
 
     def call(self, function, args, kwargs, node):
         interpreter = self.interpreter
-        if isinstance(function, UserFunction):
-            return self.call_user(function, args, kwargs, node)
-        if isinstance(function, BoundMethod):
+        kind = type(function)
+        if kind is BoundMethod:
             return self.call_method(function, args, kwargs, node)
-        if function in (self.print_, self.range_, self.sum_):
+        if kind is UserFunction:
+            return self.call_user(function, args, kwargs, node)
+        if function in self.special:
             return function(args, kwargs, node)
         if id(function) in self.plain and self.plain[id(function)] is function:
             if kwargs:
@@ -98,8 +101,7 @@ class Builtins:
             raise run_failed(error, node) from None
 
     def call_user(self, function, args, kwargs, node):
-        definition = function.node
-        parameters = [a.arg for a in definition.args.args]
+        definition, parameters = function.node, function.parameters
         if kwargs or len(args) != len(parameters):
             raise run_failed(TypeError(f"{definition.name}() takes {len(parameters)} "
                                         f"positional arguments but {len(args)} were given"),
