@@ -1,10 +1,13 @@
-"""POST /api/graph over HTTP (gunicorn, a cache miss each time) against torchviz building and
+"""Our API over HTTP (gunicorn, a cache miss each time) against torchviz building and
 rendering the same program's graph in-process, warm: `make_dot(y).pipe(format="svg")`.
 
-    .venv/bin/python benchmarks/bench_api.py [--runs 15]
+    .venv/bin/python benchmarks/bench_api.py [--runs 15] [--what json|svg]
 
-Prints, per lecture program, the median of each and their ratio (ours / torchviz), then the
-median ratio. Both run in this one process's run, so the machine's load affects both alike.
+Requests are spaced by --gap seconds (default 0.1); --gap 0 sends them back to back.
+`json`: POST /api/graph. `svg`: GET /api/graph.svg (we draw values, gradients and local
+derivatives; torchviz draws op names), for the lecture programs and the 100-way fan-in
+(`y = y + x * c` a hundred times). Prints the medians and their ratio (ours / torchviz) per
+program, then the median ratio. Both run in this one run, so the machine's load affects both.
 """
 import argparse
 import json
@@ -20,6 +23,10 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+
+FAN_IN_100 = ("x = torch.tensor(1.0, requires_grad=True)\nc = torch.tensor(2.0)\ny = x\n"
+              "for i in range(100):\n    y = y + x * c\ny.backward()\n")
 
 
 def free_port():
@@ -56,10 +63,11 @@ def output_tensor(source):
     return choose_output(interpreter, None)[0]
 
 
-def median_ms(action, runs):
+def median_ms(action, runs, gap=0.0):
     action()                                   # warm
     times = []
     for _ in range(runs):
+        time.sleep(gap)
         start = time.perf_counter()
         action()
         times.append((time.perf_counter() - start) * 1000)
@@ -69,28 +77,40 @@ def median_ms(action, runs):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=15)
-    runs = parser.parse_args().runs
+    parser.add_argument("--what", choices=("json", "svg"), default="json")
+    parser.add_argument("--gap", type=float, default=0.1,
+                        help="seconds between our requests, as between students' clicks (the "
+                             "sandbox forks and warms up its next child meanwhile); 0 for "
+                             "back to back")
+    arguments = parser.parse_args()
+    runs, what, gap = arguments.runs, arguments.what, arguments.gap
     from torchviz import make_dot
     examples = json.loads((ROOT / "webapp" / "data" / "lecture_examples.json").read_text())
     process, base = start_gunicorn()
     counter = iter(range(10**9))
 
-    def post(source):
+    def ask(source):
         # A fresh comment each time: the same graph, but never a cache hit.
-        answer = requests.post(f"{base}/api/graph", timeout=60,
-                               json={"source": f"{source}\n# run {next(counter)}\n"})
+        fresh = f"{source}\n# run {next(counter)}\n"
+        if what == "json":
+            answer = requests.post(f"{base}/api/graph", json={"source": fresh}, timeout=60)
+        else:
+            answer = requests.get(f"{base}/api/graph.svg", params={"source": fresh}, timeout=60)
         answer.raise_for_status()
+    programs = [(e["id"], e["source"]) for e in examples["examples"] if "error" not in e]
+    if what == "svg":
+        programs.append(("fan_in_100", FAN_IN_100))
     ratios = []
     try:
         print(f"{'program':<20} {'ours ms':>9} {'torchviz ms':>12} {'ratio':>7}")
-        for example in examples["examples"]:
-            if "error" in example:
-                continue
-            y = output_tensor(example["source"])
-            ours = median_ms(lambda: post(example["source"]), runs)
-            theirs = median_ms(lambda: make_dot(y).pipe(format="svg"), runs)
-            ratios.append(ours / theirs)
-            print(f"{example['id']:<20} {ours:9.1f} {theirs:12.1f} {ours / theirs:7.2f}")
+        for name, source in programs:
+            y = output_tensor(source)
+            repeat = 3 if name == "fan_in_100" else runs    # torchviz takes ~15 s on it
+            ours = median_ms(lambda: ask(source), repeat, gap)
+            theirs = median_ms(lambda: make_dot(y).pipe(format="svg"), repeat)
+            if name != "fan_in_100":
+                ratios.append(ours / theirs)
+            print(f"{name:<20} {ours:9.1f} {theirs:12.1f} {ours / theirs:7.2f}")
         print(f"median ratio (ours / torchviz): {statistics.median(ratios):.2f}")
     finally:
         process.terminate()

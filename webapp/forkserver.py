@@ -225,14 +225,19 @@ class ForkServer:
             del self.spares[pid]
             self.fork_spare()
 
-    def finished(self, pid, answer=None):
+    def finished(self, pid, answer=None, exited=False):
         """A child answered (or died, or ran out of time): free its slot."""
-        child = self.running.pop(pid, None)
+        child = self.running.get(pid)
         if child is None:
             return
+        if answer is None:
+            message = child.control.recv(64)
+            if message == READY and not exited:  # work reached a spare before it warmed up
+                return
+            if not message.endswith(DONE):
+                answer = KILLED                 # it died before answering
+        del self.running[pid]
         self.selector.unregister(child.control)
-        if answer is None and child.control.recv(len(DONE)) != DONE:
-            answer = KILLED                     # it died before answering
         child.control.close()
         if answer is None:
             child.connection.close()
@@ -253,7 +258,7 @@ class ForkServer:
                 control.close()
                 self.fork_spare()
             elif pid in self.running:
-                self.finished(pid)
+                self.finished(pid, exited=True)
 
     def enforce_wall_clock(self):
         now = time.monotonic()
