@@ -1,15 +1,17 @@
 """Gunicorn settings for `./app.sh serve` and the Docker image.
 
-AUTOGRAD_BIND (default 127.0.0.1:8000) and AUTOGRAD_WORKERS (default 2) override the defaults.
+Settings come from the environment, declared in webapp/settings.py (listed in the README).
 """
 import os
 
-bind = os.environ.get("AUTOGRAD_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("AUTOGRAD_WORKERS", "2"))
+from webapp import settings
+
+bind = settings.value("AUTOGRAD_BIND")
+workers = int(settings.value("AUTOGRAD_WORKERS"))
 # Threads serve the cheap requests (page, static files, health) while another request waits
 # for its sandbox child.
 worker_class = "gthread"
-threads = 4
+threads = int(settings.value("AUTOGRAD_THREADS"))
 timeout = 30
 # Never preload: that imports the app, and with it torch, in the master before it forks the
 # workers. A process forked after torch started its thread pools can deadlock, so each

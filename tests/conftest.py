@@ -56,7 +56,9 @@ def live_server():
 
     A thread, not a process: forking after torch is imported is unsafe.
     """
-    server = make_server(LOCAL_HOST, 0, create_app({"TESTING": True}), threaded=True)
+    # A whole test suite comes from one address: the rate limit is tested on its own.
+    app = create_app({"TESTING": True, "AUTOGRAD_RATE_LIMIT": "100000 per minute"})
+    server = make_server(LOCAL_HOST, 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live_server", daemon=True)
     thread.start()
     yield f"http://{LOCAL_HOST}:{server.server_port}"

@@ -3,6 +3,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from . import settings
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -12,11 +14,14 @@ def create_app(test_config=None):
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    app.config.from_mapping(MAX_CONTENT_LENGTH=64 * 1024)
+    app.config.from_mapping(settings.as_config())
     if test_config is not None:
         app.config.update(test_config)
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["AUTOGRAD_MAX_REQUEST_BYTES"])
 
-    from . import api, pages
+    from . import api, cache, pages, protection
+    cache.results.max_bytes = int(app.config["AUTOGRAD_CACHE_BYTES"])
+    protection.init_app(app, limited_blueprints=[api.bp])
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     return app

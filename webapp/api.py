@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import pipeline, render
 from .errors import ProblemError
+from .protection import RateLimited
 
 bp = Blueprint("api", __name__)
 
@@ -25,11 +26,6 @@ class UnsupportedMediaType(ProblemError):
 
 class NotDrawable(ProblemError):
     status, slug, title = 422, "not-drawable", "The graph is too large to draw"
-
-
-@bp.get("/healthz")
-def healthz():
-    return jsonify(status="ok")
 
 
 @bp.post("/api/graph")
@@ -52,13 +48,22 @@ def get_graph_json():
 def get_graph_svg():
     document = document_for(request.args)
     options = drawing_options(request.args)
-    try:
-        svg = render.to_svg(document, step=step_parameter(request.args, document), **options)
-    except render.GraphTooLargeToDraw as error:
-        raise NotDrawable(f"{error} The JSON export still has the whole graph.") from None
-    except render.RenderError as error:
-        raise NotDrawable(str(error)) from None
+    options["step"] = step_parameter(request.args, document)
+    svg = drawing("svg", request.args, options, lambda doc: render.to_svg(doc, **options))
     return Response(svg, mimetype="image/svg+xml")
+
+
+def drawing(kind, parameters, options, draw):
+    """A rendering of the program in `parameters`, cached; too large to draw is a 422."""
+    def draw_or_explain(document):
+        try:
+            return draw(document)
+        except render.GraphTooLargeToDraw as error:
+            raise NotDrawable(f"{error} The JSON export still has the whole graph.") from None
+        except render.RenderError as error:
+            raise NotDrawable(str(error)) from None
+    return pipeline.rendering(kind, parameters["source"], parameters.get("output"),
+                              seed_parameter(parameters), options, draw_or_explain)
 
 
 def document_for(parameters):
@@ -105,7 +110,7 @@ def problem_response(problem):
     response.status_code = problem.status
     response.mimetype = "application/problem+json"
     retry_after = problem.extra.get("retry_after")
-    if problem.status in (429, 503):
+    if problem.status == 503 or retry_after:
         response.headers["Retry-After"] = str(retry_after or 2)
     return response
 
@@ -113,6 +118,13 @@ def problem_response(problem):
 @bp.app_errorhandler(ProblemError)
 def handle_problem(problem):
     return problem_response(problem)
+
+
+@bp.app_errorhandler(429)
+def handle_rate_limited(error):
+    return problem_response(RateLimited(
+        f"Too many requests from your address (the limit is {error.description}); "
+        "please wait a moment."))
 
 
 @bp.app_errorhandler(HTTPException)

@@ -4,7 +4,7 @@ In: GET / (the page reads ?source=, step, input, present, lang, theme itself, in
 Out: templates/index.html with the lecture examples and the URLs the scripts call, both as
 JSON blocks (no inline script: the Content-Security-Policy allows scripts from 'self' only).
 """
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, jsonify, render_template, url_for
 
 from .examples import lecture_examples
 
@@ -24,3 +24,8 @@ def page_urls():
 @bp.get("/")
 def index():
     return render_template("index.html", examples=lecture_examples(), urls=page_urls())
+
+
+@bp.get("/healthz")
+def healthz():
+    return jsonify(status="ok")

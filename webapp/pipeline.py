@@ -1,15 +1,29 @@
 """Source text -> graph JSON document: check, evaluate in the sandbox, build the graph.
 
 The one entry point the API (and every rendering) calls, so that anything the page shows,
-the JSON holds.
+the JSON holds. Results are cached (`cache.results`): the same program and options cost one
+evaluation, and `rendering` caches what is drawn from a document.
 """
 from . import graph, language
+from .cache import results
 from .errors import ProblemError
 from .sandbox import shared_sandbox
 
 
 def graph_document(source, output=None, seed=0):
     """The graph JSON for a program, or a `ProblemError` (4xx/503) saying what is wrong."""
+    return results.get_or_compute(("graph", source, output, seed),
+                                  lambda: evaluate(source, output, seed))
+
+
+def rendering(kind, source, output, seed, options, draw):
+    """`draw(document)` for this program, cached under `kind` and the drawing `options`."""
+    key = (kind, source, output, seed, tuple(sorted(options.items())))
+    return results.get_or_compute(
+        key, lambda: draw(graph_document(source, output=output, seed=seed)))
+
+
+def evaluate(source, output, seed):
     language.check(source)           # refuse early, without spending a sandbox child
     request = {"source": source, "seed": seed}
     if output:

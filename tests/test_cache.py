@@ -1,0 +1,90 @@
+"""The result cache: bounded by bytes, least recently used out first, one computation for
+identical concurrent misses, and only deterministic problems kept."""
+import threading
+import time
+
+import pytest
+
+from webapp.cache import ResultCache
+from webapp.errors import LimitExceeded, RunFailed
+
+
+def test_hits_do_not_compute_again():
+    cache, calls = ResultCache(1_000), []
+    for _ in range(3):
+        assert cache.get_or_compute("k", lambda: calls.append(1) or "value") == "value"
+    assert len(calls) == 1 and (cache.hits, cache.misses) == (2, 1)
+
+
+def test_bounded_by_bytes_least_recently_used_first():
+    cache = ResultCache(1_000)
+    for key in "abcd":
+        cache.get_or_compute(key, lambda: "x" * 240)
+    cache.get_or_compute("a", lambda: pytest.fail("a was evicted"))     # a is now recent
+    cache.get_or_compute("e", lambda: "x" * 240)
+    assert cache.bytes <= 1_000
+    assert "b" not in cache.entries and {"a", "e"} <= set(cache.entries)
+
+
+def test_an_entry_larger_than_a_quarter_is_not_kept():
+    cache = ResultCache(1_000)
+    cache.get_or_compute("big", lambda: "x" * 300)
+    assert cache.entries == {} and cache.bytes == 0
+
+
+def test_identical_concurrent_misses_compute_once():
+    cache, calls, started = ResultCache(10_000), [], threading.Event()
+
+    def slow():
+        calls.append(1)
+        started.set()
+        time.sleep(0.3)
+        return {"graph": "done"}
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(cache.get_or_compute("k", slow)))
+               for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1 and results == [{"graph": "done"}] * 20
+
+
+def test_deterministic_problems_are_cached_and_raised_again():
+    cache, calls = ResultCache(10_000), []
+
+    def failing():
+        calls.append(1)
+        raise RunFailed("Only Tensors of floating point ...", line=1, column=5)
+    for _ in range(2):
+        with pytest.raises(RunFailed) as raised:
+            cache.get_or_compute("k", failing)
+        assert raised.value.line == 1
+    assert len(calls) == 1
+
+
+def test_load_dependent_problems_are_not_cached():
+    cache, calls = ResultCache(10_000), []
+
+    def timed_out():
+        calls.append(1)
+        raise LimitExceeded("The program ran longer than 3 s and was stopped.")
+    for _ in range(2):
+        with pytest.raises(LimitExceeded):
+            cache.get_or_compute("k", timed_out)
+    assert len(calls) == 2 and not cache.entries
+
+
+def test_a_waiter_computes_itself_when_the_first_request_fails_uncacheably():
+    cache, outcomes, first_running = ResultCache(10_000), [], threading.Event()
+
+    def first():
+        first_running.set()
+        time.sleep(0.2)
+        raise LimitExceeded("busy machine")
+    thread = threading.Thread(target=lambda: outcomes.append(
+        pytest.raises(LimitExceeded, cache.get_or_compute, "k", first)))
+    thread.start()
+    first_running.wait()
+    assert cache.get_or_compute("k", lambda: "second") == "second"
+    thread.join()

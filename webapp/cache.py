@@ -1,0 +1,85 @@
+"""A bytes-bounded LRU cache of results, where identical concurrent misses compute once.
+
+Two hundred students opening the same link cost one evaluation and one layout per worker
+process: the first request computes, the ones that arrive meanwhile wait for its result.
+Results are graph documents, rendered images, and the problems of programs that fail the same
+way every time; nothing else is kept between requests.
+"""
+import collections
+import json
+import threading
+
+from .errors import ProblemError
+
+# Problems that depend on the program alone, not on the server's load (a wall-clock stop does).
+DETERMINISTIC_PROBLEMS = {"not-allowed", "syntax-error", "too-large", "run-failed", "no-graph"}
+
+
+def size_of(value):
+    if isinstance(value, (bytes, str)):
+        return len(value)
+    return len(json.dumps(value))
+
+
+class ResultCache:
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self.entries = collections.OrderedDict()     # key -> (value or problem, size)
+        self.bytes = 0
+        self.in_flight = {}                          # key -> Event of the computing request
+        self.lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get_or_compute(self, key, compute):
+        """The cached value for `key`, or `compute()`'s (raised problems are cached too when
+        they are deterministic, and raised again)."""
+        while True:
+            with self.lock:
+                if key in self.entries:
+                    self.entries.move_to_end(key)
+                    self.hits += 1
+                    return self._unpack(self.entries[key][0])
+                waiting = self.in_flight.get(key)
+                if waiting is None:
+                    done = self.in_flight[key] = threading.Event()
+                    self.misses += 1
+                    break
+            waiting.wait()                       # then look again: a hit, or our turn
+        try:
+            try:
+                value = compute()
+            except ProblemError as problem:
+                if problem.slug in DETERMINISTIC_PROBLEMS:
+                    self._store(key, problem)
+                raise
+            self._store(key, value)
+            return value
+        finally:
+            with self.lock:
+                del self.in_flight[key]
+            done.set()
+
+    @staticmethod
+    def _unpack(entry):
+        if isinstance(entry, ProblemError):
+            raise ProblemError.from_dict(entry.to_dict())    # a fresh one per request
+        return entry
+
+    def _store(self, key, value):
+        size = size_of(value.to_dict() if isinstance(value, ProblemError) else value)
+        if size > self.max_bytes // 4:                # one entry never takes the whole cache
+            return
+        with self.lock:
+            self.entries[key] = (value, size)
+            self.bytes += size
+            while self.bytes > self.max_bytes:
+                _, (_, evicted) = self.entries.popitem(last=False)
+                self.bytes -= evicted
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+            self.bytes = 0
+
+
+results = ResultCache(64 * 1024 * 1024)      # the process's cache; create_app sets its size

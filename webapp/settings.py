@@ -1,0 +1,52 @@
+"""Every setting, declared once with its default and help (a test checks the README lists them).
+
+Settings come from the environment. `gunicorn.conf.py` reads the serving ones; `create_app`
+reads the rest into the Flask config (a test config can override any of them).
+"""
+import dataclasses
+import os
+
+
+@dataclasses.dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS = (
+    Setting("AUTOGRAD_BIND", "127.0.0.1:8000", "Address gunicorn listens on."),
+    Setting("AUTOGRAD_WORKERS", "2", "gunicorn worker processes."),
+    Setting("AUTOGRAD_THREADS", "4", "Threads per worker (requests waiting for the sandbox)."),
+    Setting("AUTOGRAD_FORKSERVER_SOCKET", "",
+            "Unix socket of a fork server shared by all workers; gunicorn's master starts one "
+            "and sets this itself. Empty: each process starts its own."),
+    Setting("AUTOGRAD_CACHE_BYTES", str(64 * 1024 * 1024),
+            "Size of each worker's result cache (graphs and rendered images), in bytes; 0 "
+            "turns it off."),
+    Setting("AUTOGRAD_RATE_LIMIT", "300 per minute;20 per second",
+            "Per-client limit on the API's evaluating endpoints (Flask-Limiter syntax). A whole "
+            "lecture hall behind one address must fit in it."),
+    Setting("AUTOGRAD_RATE_LIMIT_STORAGE", "memory://",
+            "Where rate-limit counters live: memory:// (per worker) or e.g. "
+            "redis://host:6379 to share them between workers and machines."),
+    Setting("AUTOGRAD_TRUSTED_PROXIES", "0",
+            "How many reverse proxies in front of the app set X-Forwarded-For (and -Proto, "
+            "-Host); their headers are trusted for the client's address."),
+    Setting("AUTOGRAD_FRAME_ANCESTORS", "'self'",
+            "Content-Security-Policy frame-ancestors: which sites may embed the page in a frame "
+            "(e.g. \"'self' https://lms.example.ac.jp\"; '*' for anyone)."),
+    Setting("AUTOGRAD_MAX_REQUEST_BYTES", "65536", "Largest request body accepted (413 above)."),
+)
+
+
+def value(name, environ=None):
+    """The setting's value from the environment, or its default."""
+    environ = os.environ if environ is None else environ
+    setting = next(s for s in SETTINGS if s.name == name)
+    return environ.get(name) or setting.default
+
+
+def as_config(environ=None):
+    """{name: value} for every setting, for the Flask config."""
+    return {setting.name: value(setting.name, environ) for setting in SETTINGS}
