@@ -6,6 +6,7 @@
 #   scripts/setup.sh                 everything for development and tests (requirements-dev.txt)
 #   scripts/setup.sh --runtime-only  what serving needs (requirements.txt, no browser); for Docker
 #
+# libcairo2 is what cairosvg draws PNG, PDF and GIF frames with.
 # Run as root, or as a user with sudo (used only for apt-get). PYTHON picks the interpreter that
 # creates .venv (default python3, which must be 3.11 or later).
 set -euo pipefail
@@ -27,11 +28,11 @@ VENV="$ROOT/.venv"
 STAMP="$VENV/.requirements.sha256"
 if (( runtime_only )); then
     requirements=(requirements.txt)
-    packages=(graphviz fonts-noto-cjk)
+    packages=(graphviz fonts-noto-cjk libcairo2)
 else
     # requirements-dev.txt includes requirements.txt, so both go into the stamp.
     requirements=(requirements-dev.txt requirements.txt)
-    packages=(graphviz fonts-noto-cjk chromium)
+    packages=(graphviz fonts-noto-cjk libcairo2 chromium)
 fi
 
 # Two runs at once (say `./app.sh test` in two terminals) must not race in apt or pip:

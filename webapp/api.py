@@ -46,6 +46,10 @@ def get_graph_json():
 
 @bp.get("/api/graph.svg")
 def get_graph_svg():
+    from .export_api import special_svg   # animate=1 and style=torchviz (issue 4)
+    special = special_svg(request.args)
+    if special is not None:
+        return special
     document = document_for(request.args)
     options = drawing_options(request.args)
     options["step"] = step_parameter(request.args, document)

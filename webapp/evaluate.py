@@ -6,6 +6,7 @@
 import warnings as python_warnings
 
 import torch
+from torchviz import make_dot
 
 from . import capture, language, limits
 from .capture import plain
@@ -27,8 +28,11 @@ def evaluate(request):
             target, gradient = choose_output(interpreter, request.get("output"))
             trace = capture.trace(target, gradient, interpreter.recorder, interpreter.warnings)
         notes = interpreter.warnings + unique(str(w.message) for w in caught)
-        return {"trace": trace, "stdout": "".join(interpreter.builtins.stdout),
-                "warnings": notes, "variables": variables(interpreter.globals)}
+        answer = {"trace": trace, "stdout": "".join(interpreter.builtins.stdout),
+                  "warnings": notes, "variables": variables(interpreter.globals)}
+        if request.get("torchviz"):
+            answer["torchviz_dot"] = torchviz_source(target, interpreter.globals)
+        return answer
     except ProblemError as problem:
         return {"problem": shifted(problem, program).to_dict()}
     except MemoryError:
@@ -50,6 +54,19 @@ def choose_output(interpreter, name):
     if backward_tensor is not None:
         return backward_tensor, gradient
     return interpreter.last_graph_value, None
+
+
+def torchviz_source(target, scope):
+    """torchviz's `make_dot` DOT source for `target`, leaves named after the program's
+    variables (for the torchviz view: it needs the real tensors, so it is made here)."""
+    leaves = {name: value for name, value in scope.items()
+              if isinstance(value, torch.Tensor) and value.is_leaf and value.requires_grad}
+    with python_warnings.catch_warnings():
+        python_warnings.simplefilter("ignore")   # torchviz 0.0.3 compares versions via distutils
+        try:
+            return make_dot(target, params=leaves).source
+        except RecursionError:                   # make_dot walks the graph recursively
+            raise LimitExceeded("The graph is too deep for torchviz's drawing.") from None
 
 
 def shifted(problem, program):

@@ -32,3 +32,16 @@ def evaluate(source, output, seed):
     if "problem" in answer:
         raise ProblemError.from_dict(answer["problem"])
     return graph.build(answer)
+
+
+def torchviz_dot(source, output=None, seed=0):
+    """torchviz's `make_dot` DOT source for the program, made in the sandbox child (it needs
+    the real tensors), or a `ProblemError` as for `graph_document`."""
+    language.check(source)
+    request = {"source": source, "seed": seed, "torchviz": True}
+    if output:
+        request["output"] = output
+    answer = shared_sandbox().evaluate(request)
+    if "problem" in answer:
+        raise ProblemError.from_dict(answer["problem"])
+    return answer["torchviz_dot"]

@@ -1,0 +1,121 @@
+"""The JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1) of the graph JSON document,
+docs/graph-json.md written as a schema. openapi.py serves it inside /api/openapi.json;
+tests/test_openapi.py validates every lecture program's document against it.
+
+Objects are open (readers ignore fields they do not know, so fields can be added without a new
+version); every documented field is required with its type.
+"""
+
+NODE_ID = {"type": "string", "pattern": "^n[0-9]+$"}
+EDGE_ID = {"type": "string", "pattern": "^e[0-9]+$"}
+SPECIAL_NUMBER = {"enum": ["NaN", "Infinity", "-Infinity"],
+                  "description": "A float that JSON cannot hold as a number."}
+NUMBER = {"anyOf": [{"type": "number"}, SPECIAL_NUMBER]}
+NULLABLE_NUMBER = {"anyOf": [{"type": "number"}, SPECIAL_NUMBER, {"type": "null"}]}
+REF = "#/components/schemas/"
+
+
+def ref(name):
+    return {"$ref": REF + name}
+
+
+def step(phase, required, properties, description):
+    return {"type": "object", "description": description,
+            "required": ["phase", *required],
+            "properties": {"phase": {"const": phase}, **properties}}
+
+
+SCHEMAS = {
+    "Value": {
+        "description": "A scalar (number, a special float string or a boolean), a tensor as "
+                       "nested lists, or null when not recorded or too large.",
+        "anyOf": [{"type": "number"}, SPECIAL_NUMBER, {"type": "boolean"}, {"type": "null"},
+                  {"type": "array", "items": {"$ref": REF + "Value"}}],
+    },
+    "Node": {
+        "type": "object",
+        "description": "A value: an input (leaf that requires grad), a constant, or the "
+                       "result of one recorded autograd operation.",
+        "required": ["id", "kind", "label", "op", "name", "shape", "dtype", "value", "grad",
+                     "is_output"],
+        "properties": {
+            "id": NODE_ID,
+            "kind": {"enum": ["input", "constant", "op"]},
+            "label": {"type": "string", "description": "Short readable text: mul, x, 2."},
+            "op": {"type": ["string", "null"], "description": "autograd's name, e.g. "
+                   "MulBackward0; null for inputs and constants."},
+            "name": {"type": ["string", "null"], "description": "The user's variable."},
+            "shape": {"type": ["array", "null"], "items": {"type": "integer", "minimum": 0}},
+            "dtype": {"type": ["string", "null"]},
+            "value": ref("Value"),
+            "grad": {**ref("Value"), "description": "d output / d node after backward."},
+            "is_output": {"type": "boolean"},
+        },
+    },
+    "Edge": {
+        "type": "object",
+        "description": "source is an operand of target (forward direction).",
+        "required": ["id", "source", "target", "local", "grad", "constant"],
+        "properties": {
+            "id": EDGE_ID, "source": NODE_ID, "target": NODE_ID,
+            "local": {**ref("Value"), "description": "d target / d source: a number for "
+                      "scalars, a small Jacobian, or null."},
+            "grad": {**ref("Value"), "description": "What autograd passed back along it."},
+            "constant": {"type": "boolean"},
+        },
+    },
+    "Paths": {
+        "type": "object",
+        "description": "The sum over paths from one input to the output.",
+        "required": ["count", "paths", "sum", "grad", "truncated"],
+        "properties": {
+            "count": {"type": "integer", "minimum": 0},
+            "paths": {"type": "array", "maxItems": 64, "items": {
+                "type": "object", "required": ["nodes", "edges", "product"],
+                "properties": {"nodes": {"type": "array", "items": NODE_ID},
+                               "edges": {"type": "array", "items": EDGE_ID},
+                               "product": NULLABLE_NUMBER}}},
+            "sum": NULLABLE_NUMBER,
+            "grad": ref("Value"),
+            "truncated": {"type": "boolean"},
+        },
+    },
+    "TimelineStep": {
+        "oneOf": [
+            step("forward", ["node"], {"node": NODE_ID}, "The node's value is computed."),
+            step("seed", ["node"], {"node": NODE_ID}, "d output / d output = 1."),
+            step("backward", ["edge", "node"], {"edge": EDGE_ID, "node": NODE_ID},
+                 "A gradient flows back along the edge to its source node."),
+            step("accumulate", ["node", "edges"],
+                 {"node": NODE_ID, "edges": {"type": "array", "items": EDGE_ID, "minItems": 2}},
+                 "The node's grad is the sum of what flowed back along these edges."),
+        ],
+    },
+    "Graph": {
+        "type": "object",
+        "title": "Autograd graph, version 1",
+        "description": "docs/graph-json.md. `graph` is networkx's node_link_data.",
+        "required": ["version", "graph", "output", "paths", "timeline", "stdout", "warnings"],
+        "properties": {
+            "version": {"const": 1},
+            "graph": {
+                "type": "object",
+                "required": ["directed", "multigraph", "graph", "nodes", "edges"],
+                "properties": {
+                    "directed": {"const": True}, "multigraph": {"const": False},
+                    "graph": {"type": "object"},
+                    "nodes": {"type": "array", "items": ref("Node")},
+                    "edges": {"type": "array", "items": ref("Edge")},
+                },
+            },
+            "output": NODE_ID,
+            "paths": {"type": "object", "propertyNames": NODE_ID,
+                      "additionalProperties": ref("Paths")},
+            "timeline": {"type": "array", "items": ref("TimelineStep")},
+            "stdout": {"type": "string"},
+            "warnings": {"type": "array", "items": {"type": "string"}},
+            "variables": {"type": "object", "description": "The program's final numbers and "
+                          "tensors by name (tensors with their .grad)."},
+        },
+    },
+}
