@@ -75,16 +75,26 @@ def test_load_dependent_problems_are_not_cached():
     assert len(calls) == 2 and not cache.entries
 
 
-def test_a_waiter_computes_itself_when_the_first_request_fails_uncacheably():
+def test_waiters_share_a_load_dependent_failure_and_later_requests_compute_again():
     cache, outcomes, first_running = ResultCache(10_000), [], threading.Event()
 
     def first():
         first_running.set()
         time.sleep(0.2)
         raise LimitExceeded("busy machine")
-    thread = threading.Thread(target=lambda: outcomes.append(
-        pytest.raises(LimitExceeded, cache.get_or_compute, "k", first)))
+
+    def wait_for_it():
+        try:
+            cache.get_or_compute("k", lambda: "never")
+        except LimitExceeded as problem:
+            outcomes.append(problem.detail)
+    thread = threading.Thread(target=lambda: pytest.raises(LimitExceeded, cache.get_or_compute,
+                                                           "k", first))
     thread.start()
     first_running.wait()
-    assert cache.get_or_compute("k", lambda: "second") == "second"
+    waiter = threading.Thread(target=wait_for_it)
+    waiter.start()
     thread.join()
+    waiter.join()
+    assert outcomes == ["busy machine"]
+    assert cache.get_or_compute("k", lambda: "later") == "later"

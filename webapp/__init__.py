@@ -21,7 +21,7 @@ def create_app(test_config=None):
 
     from . import api, cache, export_api, pages, protection
     cache.results.max_bytes = int(app.config["AUTOGRAD_CACHE_BYTES"])
-    protection.init_app(app, limited_blueprints=[api.bp])
+    protection.init_app(app, limited_blueprints=[api.bp, export_api.bp])
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(export_api.bp)

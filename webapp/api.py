@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import pipeline, render
 from .errors import ProblemError
+from . import protection
 from .protection import RateLimited
 
 bp = Blueprint("api", __name__)
@@ -128,7 +129,7 @@ def handle_problem(problem):
 def handle_rate_limited(error):
     return problem_response(RateLimited(
         f"Too many requests from your address (the limit is {error.description}); "
-        "please wait a moment."))
+        "please wait a moment.", extra={"retry_after": protection.seconds_until_allowed()}))
 
 
 @bp.app_errorhandler(HTTPException)

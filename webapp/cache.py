@@ -21,48 +21,64 @@ def size_of(value):
     return len(json.dumps(value))
 
 
+class Flight:
+    """A result being computed: its outcome (value or exception) once `done` is set."""
+
+    def __init__(self):
+        self.done = threading.Event()
+        self.outcome = None
+
+
 class ResultCache:
     def __init__(self, max_bytes):
         self.max_bytes = max_bytes
         self.entries = collections.OrderedDict()     # key -> (value or problem, size)
         self.bytes = 0
-        self.in_flight = {}                          # key -> Event of the computing request
+        self.in_flight = {}                          # key -> Flight
         self.lock = threading.Lock()
         self.hits = self.misses = 0
 
     def get_or_compute(self, key, compute):
-        """The cached value for `key`, or `compute()`'s (raised problems are cached too when
-        they are deterministic, and raised again)."""
-        while True:
-            with self.lock:
-                if key in self.entries:
-                    self.entries.move_to_end(key)
-                    self.hits += 1
-                    return self._unpack(self.entries[key][0])
-                waiting = self.in_flight.get(key)
-                if waiting is None:
-                    done = self.in_flight[key] = threading.Event()
-                    self.misses += 1
-                    break
-            waiting.wait()                       # then look again: a hit, or our turn
+        """The cached value for `key`, or `compute()`'s. Requests that arrive while it is being
+        computed wait for it and share its outcome, a raised problem included (they came in
+        the same rush); only deterministic problems are kept for later requests."""
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                self.hits += 1
+                return self._unpack(self.entries[key][0])
+            flight = self.in_flight.get(key)
+            computing = flight is None
+            if computing:
+                flight = self.in_flight[key] = Flight()
+                self.misses += 1
+        if not computing:
+            flight.done.wait()
+            return self._unpack(flight.outcome)
         try:
-            try:
-                value = compute()
-            except ProblemError as problem:
-                if problem.slug in DETERMINISTIC_PROBLEMS:
-                    self._store(key, problem)
-                raise
-            self._store(key, value)
-            return value
+            flight.outcome = compute()
+        except ProblemError as problem:
+            flight.outcome = problem
+            if problem.slug in DETERMINISTIC_PROBLEMS:
+                self._store(key, problem)
+            raise
+        except BaseException as error:          # waiters must not wait forever
+            flight.outcome = error
+            raise
+        else:
+            self._store(key, flight.outcome)
+            return flight.outcome
         finally:
             with self.lock:
                 del self.in_flight[key]
-            done.set()
+            flight.done.set()
 
     @staticmethod
     def _unpack(entry):
         if isinstance(entry, ProblemError):
             raise ProblemError.from_dict(entry.to_dict())    # a fresh one per request
+        if isinstance(entry, BaseException):
+            raise RuntimeError("the request computing this result failed") from entry
         return entry
 
     def _store(self, key, value):

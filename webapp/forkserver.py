@@ -14,6 +14,7 @@ import collections
 import json
 import os
 import resource
+import select
 import selectors
 import signal
 import socket
@@ -80,10 +81,12 @@ def child_main(control):
     code = 0
     try:
         from .evaluate import evaluate
-        # While waiting: one small evaluation with a backward pass, so that this process's
+        # While idle: one small evaluation with a backward pass, so that this process's
         # copy-on-write faults and autograd's first-use set-up are paid before a request
-        # arrives, not after. (The server itself must never run backward.)
-        evaluate({"source": WARM_UP_PROGRAM})
+        # arrives, not after (the server itself must never run backward). Under load, when
+        # work is already waiting, that would only double the work: skip it.
+        if not select.select([control], [], [], 0)[0]:    # no work waiting yet
+            evaluate({"source": WARM_UP_PROGRAM})
         control.send(READY)
         _, fds, _, _ = socket.recv_fds(control, 16, 1)
         if not fds:

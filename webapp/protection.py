@@ -5,6 +5,9 @@ configured number of reverse proxies for the client's address.
 The global cap on concurrent evaluations lives in the fork server (`forkserver.py`); this is
 the per-client layer in front of it.
 """
+import math
+import time
+
 from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -31,8 +34,11 @@ def init_app(app, limited_blueprints):
     trusted = int(app.config["AUTOGRAD_TRUSTED_PROXIES"])
     if trusted:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted, x_host=trusted)
-    limiter = Limiter(get_remote_address, app=app, headers_enabled=True,
+    # No rate-limit headers on every response: Flask-Limiter's would also overwrite the
+    # Retry-After of a 503 from the sandbox with its own window's reset time.
+    limiter = Limiter(get_remote_address, app=app, headers_enabled=False,
                       storage_uri=app.config["AUTOGRAD_RATE_LIMIT_STORAGE"])
+    app.extensions["autograd_limiter"] = limiter
     for blueprint in limited_blueprints:
         limiter.shared_limit(evaluation_limit, scope="evaluations")(blueprint)
     app.after_request(security_headers)
@@ -55,3 +61,9 @@ def security_headers(response):
         headers.setdefault("Content-Security-Policy",
                            PAGE_POLICY.format(frame_ancestors=frame_ancestors))
     return response
+
+
+def seconds_until_allowed():
+    """For a 429: when the client's current window lets it in again."""
+    limit = current_app.extensions["autograd_limiter"].current_limit
+    return max(1, math.ceil(limit.reset_at - time.time())) if limit else 1

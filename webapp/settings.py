@@ -17,7 +17,9 @@ class Setting:
 SETTINGS = (
     Setting("AUTOGRAD_BIND", "127.0.0.1:8000", "Address gunicorn listens on."),
     Setting("AUTOGRAD_WORKERS", "2", "gunicorn worker processes."),
-    Setting("AUTOGRAD_THREADS", "4", "Threads per worker (requests waiting for the sandbox)."),
+    Setting("AUTOGRAD_THREADS", "16",
+            "Threads per worker: most of a request is waiting for the sandbox, and the page and "
+            "cached answers must not queue behind those that wait."),
     Setting("AUTOGRAD_FORKSERVER_SOCKET", "",
             "Unix socket of a fork server shared by all workers; gunicorn's master starts one "
             "and sets this itself. Empty: each process starts its own."),

@@ -1,0 +1,308 @@
+"""A lecture hall against gunicorn on loopback: simulated students for a bounded time.
+
+    .venv/bin/python benchmarks/load.py                    # 100 students, 60 s
+    .venv/bin/python benchmarks/load.py --faults           # ... killing children and a worker
+    .venv/bin/python benchmarks/load.py --students 50 --seconds 20
+
+Each student thinks (0.2-1.5 s), then opens the lecture's programs (mostly cache hits), runs a
+fresh program of its own (a miss), draws an SVG, loads the page, or, one time in ten, sends a
+hostile program. A 503 is honoured like a browser would: wait Retry-After, try again (at most
+3 times); 503s are counted. Reports requests, failures, p50/p95 latency (cache hits apart from
+misses), throughput, peak memory of the server's process tree, and processes left behind.
+All traffic goes to 127.0.0.1; the run stops by itself.
+"""
+import argparse
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = [e for e in json.loads((ROOT / "webapp" / "data" / "lecture_examples.json")
+                                  .read_text(encoding="utf-8"))["examples"] if "error" not in e
+            and e["id"] != "gradient_descent"]
+HOSTILE = [
+    "x = torch.tensor(1.0)\ny = x.__class__\n",
+    "import os\n",
+    "x = torch.ones(100000, 100000)\n",
+    "n = 10**10**8\n",
+    "f = lambda: 1\n",
+    "torch.load('x')\n",
+    "x = (" * 300 + ")" * 300,
+    "x = torch.tensor(1.0, requires_grad=True)\nfor i in range(10**7):\n    x = x * 1\n",
+]
+FRESH = ("x = torch.tensor({v}, requires_grad=True)\nw = torch.tensor({w}, requires_grad=True)\n"
+         "y = torch.sin(x * w) + x ** 2 * {c}\ny.backward()\n")
+REQUEST_TIMEOUT_S = 30
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """gunicorn with the repository's config, on a free loopback port."""
+
+    def __init__(self, workers=2):
+        port = free_port()
+        self.base = f"http://127.0.0.1:{port}"
+        self.process = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
+             "webapp:create_app()"], cwd=ROOT, stdout=subprocess.DEVNULL,
+            stderr=open(os.environ.get("AUTOGRAD_LOAD_LOG", os.devnull), "w"),
+            start_new_session=True,
+            env={**os.environ, "AUTOGRAD_BIND": f"127.0.0.1:{port}",
+                 "AUTOGRAD_WORKERS": str(workers),
+                 # one address plays a whole hall here
+                 "AUTOGRAD_RATE_LIMIT": "100000 per minute"})
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{self.base}/healthz", timeout=1).ok:
+                    return
+            except requests.RequestException:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("gunicorn did not start")
+
+    def tree(self):
+        """The pids of gunicorn's master and everything below it."""
+        children = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat") as stat:
+                        parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+                except (OSError, ValueError, IndexError):
+                    continue
+                children.setdefault(parent, []).append(int(entry))
+        found, stack = [], [self.process.pid]
+        while stack:
+            pid = stack.pop()
+            found.append(pid)
+            stack.extend(children.get(pid, []))
+        return found
+
+    def memory_bytes(self):
+        """Proportional set size of the whole tree: pages the fork server's children share
+        with it copy-on-write are counted once, not once per child."""
+        total = 0
+        for pid in self.tree():
+            try:
+                with open(f"/proc/{pid}/smaps_rollup") as rollup:
+                    for line in rollup:
+                        if line.startswith("Pss:"):
+                            total += int(line.split()[1]) * 1024
+            except OSError:
+                continue
+        return total
+
+    def workers(self):
+        return [pid for pid in self.tree() if pid != self.process.pid and
+                b"gunicorn" in read_cmdline(pid)]
+
+    def evaluation_children(self):
+        servers = [pid for pid in self.tree() if b"webapp.forkserver" in read_cmdline(pid)]
+        return [pid for pid in self.tree() if parent_of(pid) in servers]
+
+    def stop(self):
+        pids = self.tree()
+        self.process.terminate()
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        return pids
+
+
+def read_cmdline(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return cmdline.read()
+    except OSError:
+        return b""
+
+
+def parent_of(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return int(stat.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError):
+        return None
+
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+class Hall:
+    def __init__(self, base, students, seconds, seed=0):
+        self.base, self.students, self.seconds = base, students, seconds
+        self.random = random.Random(seed)
+        self.records = []                 # (kind, status or error, seconds)
+        self.busy_answers = 0
+        self.lock = threading.Lock()
+
+    def run(self):
+        deadline = time.monotonic() + self.seconds
+        threads = [threading.Thread(target=self.student, args=(deadline, i), daemon=True)
+                   for i in range(self.students)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(self.seconds + REQUEST_TIMEOUT_S * 4)
+
+    def student(self, deadline, number):
+        chooser = random.Random(number)
+        session = requests.Session()
+        while time.monotonic() < deadline:
+            time.sleep(chooser.uniform(0.2, 1.5))
+            kind, method, path, payload = self.choose(chooser)
+            self.send(session, kind, method, path, payload)
+
+    def choose(self, chooser):
+        roll = chooser.random()
+        example = chooser.choice(EXAMPLES)["source"]
+        if roll < 0.45:
+            return "lecture", "post", "/api/graph", {"json": {"source": example}}
+        if roll < 0.70:
+            fresh = FRESH.format(v=round(chooser.uniform(-2, 2), 3),
+                                 w=round(chooser.uniform(-2, 2), 3), c=chooser.randint(1, 9))
+            return "fresh", "post", "/api/graph", {"json": {"source": fresh}}
+        if roll < 0.85:
+            return "svg", "get", "/api/graph.svg", {"params": {"source": example,
+                                                                "step": 0}}
+        if roll < 0.90:
+            return "page", "get", "/", {}
+        return "hostile", "post", "/api/graph", {"json": {"source": chooser.choice(HOSTILE)}}
+
+    def send(self, session, kind, method, path, payload):
+        started = time.monotonic()
+        outcome = None
+        for _ in range(4):
+            try:
+                answer = session.request(method, self.base + path, timeout=REQUEST_TIMEOUT_S,
+                                         **payload)
+            except requests.Timeout:
+                outcome = "timeout"
+                break
+            except requests.ConnectionError:
+                outcome = "connection"
+                time.sleep(0.5)               # a killed worker: the browser would retry
+                continue
+            outcome = answer.status_code
+            if answer.status_code == 503 and "Retry-After" in answer.headers:
+                with self.lock:
+                    self.busy_answers += 1
+                time.sleep(float(answer.headers["Retry-After"]))
+                continue
+            if answer.status_code >= 400 and not answer.headers.get(
+                    "Content-Type", "").startswith("application/problem+json"):
+                outcome = f"{answer.status_code} without problem+json"
+            break
+        with self.lock:
+            self.records.append((kind, outcome, time.monotonic() - started))
+
+    def report(self):
+        normal = [r for r in self.records if r[0] != "hostile"]
+        lost = [r for r in normal if not (isinstance(r[1], int) and r[1] < 500)]
+        hostile_wrong = [r for r in self.records if r[0] == "hostile"
+                         and not (isinstance(r[1], int) and 400 <= r[1] < 500)]
+
+        def percentiles(kinds):
+            times = sorted(r[2] * 1000 for r in self.records if r[0] in kinds)
+            if not times:
+                return None
+            return {"p50_ms": round(statistics.median(times), 1),
+                    "p95_ms": round(times[int(len(times) * 0.95) - 1], 1), "count": len(times)}
+        return {
+            "requests": len(self.records),
+            "throughput_per_s": round(len(self.records) / self.seconds, 1),
+            "normal_lost": len(lost),
+            "lost_examples": [str(r[:2]) for r in lost[:5]],
+            "hostile_not_4xx": len(hostile_wrong),
+            "busy_503_retried": self.busy_answers,
+            "latency_cache_hits (lecture, svg)": percentiles({"lecture", "svg"}),
+            "latency_misses (fresh)": percentiles({"fresh"}),
+            "latency_page": percentiles({"page"}),
+            "latency_all": percentiles({"lecture", "svg", "fresh", "page", "hostile"}),
+        }
+
+
+def inject_faults(server, deadline, log):
+    """Kill an evaluation child every few seconds, and one gunicorn worker once."""
+    killed_worker = False
+    while time.monotonic() < deadline:
+        time.sleep(2.5)
+        children = server.evaluation_children()
+        if children:
+            os.kill(random.choice(children), signal.SIGKILL)
+            log.append("child")
+        workers = server.workers()
+        if not killed_worker and workers and time.monotonic() > deadline - 15:
+            os.kill(workers[0], signal.SIGKILL)
+            log.append("worker")
+            killed_worker = True
+
+
+def run(students=100, seconds=60, faults=False, workers=2):
+    server = Server(workers)
+    peak = [0]
+    stop_sampling = threading.Event()
+
+    def sample():
+        while not stop_sampling.wait(0.5):
+            peak[0] = max(peak[0], server.memory_bytes())
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    fault_log = []
+    if faults:
+        threading.Thread(target=inject_faults, daemon=True,
+                         args=(server, time.monotonic() + seconds, fault_log)).start()
+    hall = Hall(server.base, students, seconds)
+    try:
+        hall.run()
+        # After the load (and the faults): the server must answer everyone again.
+        after = [requests.post(f"{server.base}/api/graph", timeout=REQUEST_TIMEOUT_S,
+                               json={"source": e["source"]}).status_code for e in EXAMPLES[:5]]
+        healthy = requests.get(f"{server.base}/healthz", timeout=5).status_code == 200
+    finally:
+        stop_sampling.set()
+        pids = server.stop()
+    time.sleep(1.0)
+    leftover = [pid for pid in pids if alive(pid)]
+    report = hall.report()
+    report.update({"students": students, "seconds": seconds,
+                   "peak_memory_mib": round(peak[0] / 2**20, 1),
+                   "healthy_after": healthy and all(status == 200 for status in after),
+                   "leftover_processes": len(leftover), "faults": fault_log})
+    return report
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--students", type=int, default=100)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--faults", action="store_true")
+    parser.add_argument("--workers", type=int, default=2)
+    arguments = parser.parse_args()
+    print(json.dumps(run(arguments.students, arguments.seconds, arguments.faults,
+                         arguments.workers), indent=2))
+
+
+if __name__ == "__main__":
+    main()
