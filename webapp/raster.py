@@ -100,8 +100,9 @@ def to_gif(doc, *, scale=1.0, **options):
     final = ET.fromstring(render.to_svg(doc, step=None, **options))
     # The last frame has every colour the others use (values, grads, the highlight).
     last = rgba(render.to_svg(doc, step=steps - 1, **options), scale) if steps else None
+    # Maximum coverage keeps the large flat areas exact (median cut greys the white).
     palette = (last or rgba(before, scale)).convert("RGB").quantize(
-        colors=255, dither=Image.Dither.NONE)
+        colors=255, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE)
     canvas = rgba(before, scale)
     frames = [indexed(canvas, palette)]
     for k in range(steps):
