@@ -98,3 +98,20 @@ def test_waiters_share_a_load_dependent_failure_and_later_requests_compute_again
     waiter.join()
     assert outcomes == ["busy machine"]
     assert cache.get_or_compute("k", lambda: "later") == "later"
+
+
+def test_a_program_that_used_its_whole_time_is_cached_but_one_starved_by_load_is_not():
+    from webapp.errors import TimeLimit
+    cache, calls = ResultCache(10_000), []
+
+    def stopped(problem):
+        def compute():
+            calls.append(1)
+            raise problem
+        return compute
+    for _ in range(2):
+        with pytest.raises(TimeLimit):
+            cache.get_or_compute("cpu-bound", stopped(TimeLimit("ran longer than 3 s")))
+        with pytest.raises(LimitExceeded):
+            cache.get_or_compute("starved", stopped(LimitExceeded("the server was busy")))
+    assert len(calls) == 3

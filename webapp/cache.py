@@ -11,8 +11,11 @@ import threading
 
 from .errors import ProblemError
 
-# Problems that depend on the program alone, not on the server's load (a wall-clock stop does).
-DETERMINISTIC_PROBLEMS = {"not-allowed", "syntax-error", "too-large", "run-failed", "no-graph"}
+# Problems that depend on the program alone, not on the server's load. A wall-clock stop is
+# "time-limit" when the program had the processor all along (it will time out again), and
+# "limit-exceeded" when the server was busy (it might not).
+DETERMINISTIC_PROBLEMS = {"not-allowed", "syntax-error", "too-large", "run-failed", "no-graph",
+                          "time-limit"}
 
 
 def size_of(value):

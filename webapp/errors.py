@@ -56,6 +56,10 @@ class LimitExceeded(ProblemError):
     status, slug, title = 422, "limit-exceeded", "The program hit a limit"
 
 
+class TimeLimit(LimitExceeded):
+    slug = "time-limit"
+
+
 class RunFailed(ProblemError):
     status, slug, title = 422, "run-failed", "The program ran and failed"
 
@@ -69,5 +73,5 @@ class Busy(ProblemError):
 
 
 _BY_SLUG = {cls.slug: cls for cls in
-            (ProblemError, SyntaxProblem, NotAllowed, SourceTooLarge, LimitExceeded, RunFailed,
-             NothingToDraw, Busy)}
+            (ProblemError, SyntaxProblem, NotAllowed, SourceTooLarge, LimitExceeded, TimeLimit,
+             RunFailed, NothingToDraw, Busy)}

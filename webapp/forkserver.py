@@ -66,8 +66,15 @@ def problem(slug, title, status, detail, **extra):
 BUSY = problem("busy", "The server is busy", 503,
                "Too many programs are running right now; try again in a moment.",
                retry_after=limits.RETRY_AFTER_S)
-TIMED_OUT = problem("limit-exceeded", "The program hit a limit", 422,
+TIMED_OUT = problem("time-limit", "The program hit a limit", 422,
                     f"The program ran longer than {limits.WALL_CLOCK_S:g} s and was stopped.")
+# Stopped by the clock while it waited for a busy processor: another moment may be different.
+TIMED_OUT_BUSY = problem("limit-exceeded", "The program hit a limit", 422,
+                         f"The program ran longer than {limits.WALL_CLOCK_S:g} s and was "
+                         "stopped (the server was busy: trying again may work).")
+# A stopped child that had a processor for at least this share of its time was stopped by its
+# own work, not by the server's load.
+CPU_BOUND_SHARE = 0.8
 KILLED = problem("limit-exceeded", "The program hit a limit", 422,
                  "The program was stopped by a resource limit (memory or CPU time).")
 
@@ -109,6 +116,16 @@ def limit_myself():
     resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
     resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))           # no new processes or threads
     sys.setrecursionlimit(4_000)
+
+
+def cpu_seconds(pid):
+    """User and system time a process has used so far (0 if it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def current_address_space():
@@ -267,11 +284,13 @@ class ForkServer:
         now = time.monotonic()
         for pid, child in list(self.running.items()):
             if now - child.started > limits.WALL_CLOCK_S:
+                cpu = cpu_seconds(pid)
                 try:
                     os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
-                self.finished(pid, TIMED_OUT)
+                bound = cpu >= CPU_BOUND_SHARE * (now - child.started)
+                self.finished(pid, TIMED_OUT if bound else TIMED_OUT_BUSY)
 
     @staticmethod
     def answer(connection, message):
