@@ -8,7 +8,7 @@ import warnings as python_warnings
 import torch
 from torchviz import make_dot
 
-from . import capture, language, limits
+from . import capture, language, limits, rules
 from .capture import plain
 from .errors import LimitExceeded, NothingToDraw, ProblemError
 from .interpreter import Interpreter
@@ -27,6 +27,7 @@ def evaluate(request):
             interpreter.run()
             target, gradient = choose_output(interpreter, request.get("output"))
             trace = capture.trace(target, gradient, interpreter.recorder, interpreter.warnings)
+            rules.annotate(trace, target)
         notes = interpreter.warnings + unique(str(w.message) for w in caught)
         answer = {"trace": trace, "stdout": "".join(interpreter.builtins.stdout),
                   "warnings": notes, "variables": variables(interpreter.globals)}

@@ -13,7 +13,7 @@ from . import limits
 from .jsonsafe import json_safe
 
 NODE_FIELDS = ("kind", "label", "op", "name", "shape", "dtype", "value", "grad")
-EDGE_FIELDS = ("local", "grad", "constant")
+EDGE_FIELDS = ("local", "grad", "constant", "rule")
 
 
 def build(answer):

@@ -10,6 +10,7 @@ import {indexGraph, nodeName} from "./model.js";
 import {PathsPanel} from "./paths-panel.js";
 import {BEFORE_START, Player} from "./player.js";
 import {ProblemBox} from "./problem.js";
+import {RulePanel} from "./teaching-rule.js";
 import {readState, writeState} from "./url-state.js";
 import {ZoomPan} from "./zoom.js";
 
@@ -40,6 +41,7 @@ class App {
       onStep: (k) => this.drawStep(k),
       onPlayingChange: (playing) => this.showPlaying(playing),
     });
+    this.rule = new RulePanel($("rule-panel"));
     this.paths = new PathsPanel({
       select: $("input-select"), formula: $("paths-formula"), check: $("paths-check"),
       summary: $("paths-summary"), list: $("path-list"), view: this.view,
@@ -171,6 +173,7 @@ class App {
     $("graph-empty").hidden = false;
     $("graph-empty").textContent = t("graph.empty");
     $("caption").textContent = "";
+    this.rule.clear();
     $("export-links").hidden = true;
     $("stdout-box").hidden = true;
     $("warnings-box").hidden = true;
@@ -219,6 +222,7 @@ class App {
     }));
     this.updateScrubber(k, this.index.timeline.length);
     $("caption").textContent = captionFor(this.index, k);
+    this.rule.show(this.index, k);
     this.updateExports(k);
     this.saveUrl();
   }
