@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/load.py --faults           # ... killing children and a worker
     .venv/bin/python benchmarks/load.py --students 50 --seconds 20
 
-Each student thinks (0.2-1.5 s), then opens the lecture's programs (mostly cache hits), runs a
+Each student thinks (2-8 s, like a student reading the graph; --think changes it), then opens the lecture's programs (mostly cache hits), runs a
 fresh program of its own (a miss), draws an SVG, loads the page, or, one time in ten, sends a
 hostile program. A 503 is honoured like a browser would: wait Retry-After, try again (at most
 3 times); 503s are counted. Reports requests, failures, p50/p95 latency (cache hits apart from
@@ -150,9 +150,8 @@ def alive(pid):
 
 
 class Hall:
-    def __init__(self, base, students, seconds, seed=0):
-        self.base, self.students, self.seconds = base, students, seconds
-        self.random = random.Random(seed)
+    def __init__(self, base, students, seconds, think=(2.0, 8.0)):
+        self.base, self.students, self.seconds, self.think = base, students, seconds, think
         self.records = []                 # (kind, status or error, seconds)
         self.busy_answers = 0
         self.lock = threading.Lock()
@@ -170,7 +169,7 @@ class Hall:
         chooser = random.Random(number)
         session = requests.Session()
         while time.monotonic() < deadline:
-            time.sleep(chooser.uniform(0.2, 1.5))
+            time.sleep(chooser.uniform(*self.think))
             kind, method, path, payload = self.choose(chooser)
             self.send(session, kind, method, path, payload)
 
@@ -206,6 +205,7 @@ class Hall:
                 continue
             outcome = answer.status_code
             if answer.status_code == 503 and "Retry-After" in answer.headers:
+                outcome = "503 with Retry-After"
                 with self.lock:
                     self.busy_answers += 1
                 time.sleep(float(answer.headers["Retry-After"]))
@@ -219,9 +219,16 @@ class Hall:
 
     def report(self):
         normal = [r for r in self.records if r[0] != "hostile"]
-        lost = [r for r in normal if not (isinstance(r[1], int) and r[1] < 500)]
+        ok = [r for r in normal if isinstance(r[1], int) and r[1] < 400]
+        busy = [r for r in normal if r[1] == "503 with Retry-After"]
+        # A clean failure is an answer in the contract: problem+json with a 4xx (e.g. a child
+        # killed under it) or a 503 with Retry-After. Anything else is lost.
+        clean = [r for r in normal if r not in ok and (r in busy or isinstance(r[1], int)
+                                                        and r[1] < 500)]
+        lost = [r for r in normal if r not in ok and r not in clean]
         hostile_wrong = [r for r in self.records if r[0] == "hostile"
-                         and not (isinstance(r[1], int) and 400 <= r[1] < 500)]
+                         and not (isinstance(r[1], int) and 400 <= r[1] < 500)
+                         and r[1] != "503 with Retry-After"]
 
         def percentiles(kinds):
             times = sorted(r[2] * 1000 for r in self.records if r[0] in kinds)
@@ -232,6 +239,9 @@ class Hall:
         return {
             "requests": len(self.records),
             "throughput_per_s": round(len(self.records) / self.seconds, 1),
+            "normal_ok": len(ok),
+            "normal_failed_cleanly": len(clean),
+            "normal_still_busy_after_3_retries": len(busy),
             "normal_lost": len(lost),
             "lost_examples": [str(r[:2]) for r in lost[:5]],
             "hostile_not_4xx": len(hostile_wrong),
@@ -259,7 +269,7 @@ def inject_faults(server, deadline, log):
             killed_worker = True
 
 
-def run(students=100, seconds=60, faults=False, workers=2):
+def run(students=100, seconds=60, faults=False, workers=2, think=(2.0, 8.0)):
     server = Server(workers)
     peak = [0]
     stop_sampling = threading.Event()
@@ -273,7 +283,7 @@ def run(students=100, seconds=60, faults=False, workers=2):
     if faults:
         threading.Thread(target=inject_faults, daemon=True,
                          args=(server, time.monotonic() + seconds, fault_log)).start()
-    hall = Hall(server.base, students, seconds)
+    hall = Hall(server.base, students, seconds, think)
     try:
         hall.run()
         # After the load (and the faults): the server must answer everyone again.
@@ -299,9 +309,11 @@ def main():
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--faults", action="store_true")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--think", default="2,8", help="seconds between a student's actions")
     arguments = parser.parse_args()
+    think = tuple(float(x) for x in arguments.think.split(","))
     print(json.dumps(run(arguments.students, arguments.seconds, arguments.faults,
-                         arguments.workers), indent=2))
+                         arguments.workers, think), indent=2))
 
 
 if __name__ == "__main__":
