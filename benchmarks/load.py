@@ -56,10 +56,11 @@ class Server:
     def __init__(self, workers=2):
         port = free_port()
         self.base = f"http://127.0.0.1:{port}"
+        self.log = open(os.environ.get("AUTOGRAD_LOAD_LOG", os.devnull), "w")
         self.process = subprocess.Popen(
             [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
              "webapp:create_app()"], cwd=ROOT, stdout=subprocess.DEVNULL,
-            stderr=open(os.environ.get("AUTOGRAD_LOAD_LOG", os.devnull), "w"),
+            stderr=self.log,
             start_new_session=True,
             env={**os.environ, "AUTOGRAD_BIND": f"127.0.0.1:{port}",
                  "AUTOGRAD_WORKERS": str(workers),
@@ -122,6 +123,8 @@ class Server:
             self.process.wait(20)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait(5)
+        self.log.close()
         return pids
 
 

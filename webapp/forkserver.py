@@ -21,6 +21,7 @@ import socket
 import struct
 import sys
 import time
+import traceback
 
 from . import limits
 
@@ -186,20 +187,26 @@ class ForkServer:
             self.fork_spare()
         print(READY_LINE, flush=True)
         while True:
-            for key, _ in self.selector.select(timeout=0.05):
-                if key.fileobj is self.listener:
-                    self.accept()
-                elif key.fileobj == self.wakeup_read:
-                    os.read(self.wakeup_read, 512)
-                elif key.data[0] == "spare":
-                    self.warmed_up(key.data[1])
-                else:
-                    self.finished(key.data[1])
-            self.reap()
-            self.enforce_wall_clock()
-            self.dispatch()
+            try:
+                self.step()
+            except Exception:                   # one bad moment must not end the service
+                traceback.print_exc()
             if os.getppid() != self.parent:     # the web process is gone: so are we
                 self.stop()
+
+    def step(self):
+        for key, _ in self.selector.select(timeout=0.05):
+            if key.fileobj is self.listener:
+                self.accept()
+            elif key.fileobj == self.wakeup_read:
+                os.read(self.wakeup_read, 512)
+            elif key.data[0] == "spare":
+                self.warmed_up(key.data[1])
+            else:
+                self.finished(key.data[1])
+        self.reap()
+        self.enforce_wall_clock()
+        self.dispatch()
 
     def accept(self):
         while True:
@@ -236,6 +243,8 @@ class ForkServer:
             self.fork_spare()
 
     def warmed_up(self, pid):
+        if pid not in self.spares:              # reaped already, in the same round
+            return
         control, _ = self.spares[pid]
         if control.recv(len(READY)) == READY:
             self.spares[pid][1] = True

@@ -45,7 +45,9 @@ class Sandbox:
                 connection.connect(path)
                 send_message(connection, request)
                 return receive_message(connection)
-        except (ConnectionError, FileNotFoundError, socket.timeout, OSError, ValueError):
+        except (ConnectionError, FileNotFoundError, socket.timeout, OSError, ValueError) as error:
+            if isinstance(error, (ConnectionRefusedError, FileNotFoundError)):
+                self.shared_path = None          # a shared server that is gone: run our own
             if self.process is not None and self.process.poll() is not None:
                 self.process = None              # it died: the next request starts a new one
             raise Busy("The evaluation was interrupted; please try again.",
