@@ -64,14 +64,15 @@ def test_deterministic_problems_are_cached_and_raised_again():
 
 
 def test_load_dependent_problems_are_not_cached():
+    from webapp.errors import Busy
     cache, calls = ResultCache(10_000), []
 
-    def timed_out():
+    def busy():
         calls.append(1)
-        raise LimitExceeded("The program ran longer than 3 s and was stopped.")
+        raise Busy("Too many programs are running right now.")
     for _ in range(2):
-        with pytest.raises(LimitExceeded):
-            cache.get_or_compute("k", timed_out)
+        with pytest.raises(Busy):
+            cache.get_or_compute("k", busy)
     assert len(calls) == 2 and not cache.entries
 
 
@@ -100,7 +101,7 @@ def test_waiters_share_a_load_dependent_failure_and_later_requests_compute_again
     assert cache.get_or_compute("k", lambda: "later") == "later"
 
 
-def test_a_program_that_used_its_whole_time_is_cached_but_one_starved_by_load_is_not():
+def test_a_program_that_used_its_whole_time_is_cached_but_other_limits_are_not():
     from webapp.errors import TimeLimit
     cache, calls = ResultCache(10_000), []
 
@@ -113,5 +114,24 @@ def test_a_program_that_used_its_whole_time_is_cached_but_one_starved_by_load_is
         with pytest.raises(TimeLimit):
             cache.get_or_compute("cpu-bound", stopped(TimeLimit("ran longer than 3 s")))
         with pytest.raises(LimitExceeded):
-            cache.get_or_compute("starved", stopped(LimitExceeded("the server was busy")))
+            cache.get_or_compute("memory", stopped(LimitExceeded("out of memory")))
     assert len(calls) == 3
+
+
+def test_a_timeout_on_a_busy_server_is_kept_only_briefly(monkeypatch):
+    from webapp import cache as cache_module
+    cache, calls, now = ResultCache(10_000), [], [1000.0]
+    monkeypatch.setattr(cache_module.time, "monotonic", lambda: now[0])
+
+    def starved():
+        calls.append(1)
+        raise LimitExceeded("The program ran longer than 3 s and was stopped (the server was "
+                            "busy: trying again may work).")
+    for _ in range(3):
+        with pytest.raises(LimitExceeded):
+            cache.get_or_compute("loop", starved)
+    assert len(calls) == 1
+    now[0] += cache_module.BUSY_TIMEOUT_TTL_S + 1
+    with pytest.raises(LimitExceeded):
+        cache.get_or_compute("loop", starved)
+    assert len(calls) == 2

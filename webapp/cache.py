@@ -3,11 +3,13 @@
 Two hundred students opening the same link cost one evaluation and one layout per worker
 process: the first request computes, the ones that arrive meanwhile wait for its result.
 Results are graph documents, rendered images, and the problems of programs that fail the same
-way every time; nothing else is kept between requests.
+way every time; a program stopped by the clock on a busy server is kept for a few seconds only,
+so that a rush of the same runaway loop does not take the sandbox again and again.
 """
 import collections
 import json
 import threading
+import time
 
 from .errors import ProblemError
 
@@ -16,6 +18,7 @@ from .errors import ProblemError
 # "limit-exceeded" when the server was busy (it might not).
 DETERMINISTIC_PROBLEMS = {"not-allowed", "syntax-error", "too-large", "run-failed", "no-graph",
                           "time-limit"}
+BUSY_TIMEOUT_TTL_S = 10.0
 
 
 def size_of(value):
@@ -35,7 +38,7 @@ class Flight:
 class ResultCache:
     def __init__(self, max_bytes):
         self.max_bytes = max_bytes
-        self.entries = collections.OrderedDict()     # key -> (value or problem, size)
+        self.entries = collections.OrderedDict()     # key -> (value or problem, size, expiry)
         self.bytes = 0
         self.in_flight = {}                          # key -> Flight
         self.lock = threading.Lock()
@@ -46,6 +49,8 @@ class ResultCache:
         computed wait for it and share its outcome, a raised problem included (they came in
         the same rush); only deterministic problems are kept for later requests."""
         with self.lock:
+            if key in self.entries and self.entries[key][2] < time.monotonic():
+                self._evict(key)
             if key in self.entries:
                 self.entries.move_to_end(key)
                 self.hits += 1
@@ -64,6 +69,8 @@ class ResultCache:
             flight.outcome = problem
             if problem.slug in DETERMINISTIC_PROBLEMS:
                 self._store(key, problem)
+            elif problem.slug == "limit-exceeded" and "longer than" in problem.detail:
+                self._store(key, problem, ttl=BUSY_TIMEOUT_TTL_S)
             raise
         except BaseException as error:          # waiters must not wait forever
             flight.outcome = error
@@ -84,16 +91,20 @@ class ResultCache:
             raise RuntimeError("the request computing this result failed") from entry
         return entry
 
-    def _store(self, key, value):
+    def _store(self, key, value, ttl=None):
         size = size_of(value.to_dict() if isinstance(value, ProblemError) else value)
         if size > self.max_bytes // 4:                # one entry never takes the whole cache
             return
         with self.lock:
-            self.entries[key] = (value, size)
+            expiry = time.monotonic() + ttl if ttl else float("inf")
+            self.entries[key] = (value, size, expiry)
             self.bytes += size
             while self.bytes > self.max_bytes:
-                _, (_, evicted) = self.entries.popitem(last=False)
-                self.bytes -= evicted
+                self._evict(next(iter(self.entries)))
+
+    def _evict(self, key):
+        _, size, _ = self.entries.pop(key)
+        self.bytes -= size
 
     def clear(self):
         with self.lock:
