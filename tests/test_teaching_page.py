@@ -79,3 +79,108 @@ def test_an_op_without_a_rule_says_so_on_the_page(page, live_server):
     assert "No symbolic rule is written for LinalgCrossBackward0" in \
         page.text_content("#rule-panel .rule-unknown")
     assert page.locator("#rule-panel .rule-formula").count() == 0
+
+
+def number_in(text):
+    return float(text.replace("−", "-").replace("e", "e"))
+
+
+def test_the_numerical_panel_shows_estimates_errors_counts_and_the_error_plot(
+        page, live_server, screenshots):
+    expected = requests.post(f"{live_server}/api/numerics", json={"source": SIN_EXP},
+                             timeout=30).json()
+    open_page(page, live_server, SIN_EXP, lang="en")
+    page.click("#numerics-panel > summary")
+    page.click("#numerics-run")
+    page.wait_for_selector("#numerics-result table")
+    (row,) = expected["inputs"]
+    cells = page.locator("#numerics-result tr[data-input=x] td").all_text_contents()
+    assert cells[0] == "x"
+    for shown, key in zip(cells[1:], ["grad", "forward", "forward_error", "central",
+                                      "central_error"]):
+        assert math.isclose(number_in(shown), row[key], rel_tol=1e-3), (key, shown)
+    assert "need n + 1 = 2 runs" in page.text_content("#numerics-result .numerics-counts")
+    for series in ("forward difference", "central difference"):
+        circles = page.locator(f"#numerics-result svg [data-series='{series}'] circle")
+        assert circles.count() == 12
+    assert page.locator("#numerics-result svg .plot-mark").count() == 1
+    page.locator("#numerics-panel").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "teaching-numerics.png"), full_page=True)
+
+
+def test_the_numerical_panel_says_when_a_program_is_too_large(page, live_server,
+                                                               browser_problems):
+    browser_problems.allow_console_error(r"status of 422")
+    source = "x = torch.ones(100, requires_grad=True)\ny = (x * x).sum()\ny.backward()\n"
+    open_page(page, live_server, source, lang="en")
+    page.click("#numerics-panel > summary")
+    page.click("#numerics-run")
+    page.wait_for_selector("#numerics-result .lesson-problem")
+    assert "101" in page.text_content("#numerics-result .lesson-problem")
+
+
+DIFFICULT = "x = torch.tensor(1.0, requires_grad=True)\n" \
+            "y = -1 / (x ** 2 + 1) * torch.log(1 / (1 + torch.exp(-x)) + 1)\ny.backward()\n"
+T_XY = "x = torch.tensor(2.0, requires_grad=True)\ny = torch.tensor(3.0, requires_grad=True)\n" \
+       "t = x + y\nz = x * t\nz.backward()\n"
+
+
+def plotted_points(page, selector):
+    return page.locator(selector).count()
+
+
+def test_gradient_descent_plots_the_steps_on_the_curve_and_the_loss(page, live_server,
+                                                                     screenshots):
+    expected = requests.post(f"{live_server}/api/descent",
+                             json={"source": DIFFICULT, "lr": 0.5, "steps": 40},
+                             timeout=30).json()
+    open_page(page, live_server, DIFFICULT, lang="en")
+    page.click("#descent-panel > summary")
+    page.fill("#descent-lr", "0.5")
+    page.fill("#descent-steps", "40")
+    page.click("#descent-run")
+    page.wait_for_selector("#descent-result svg")
+    summary = page.text_content("#descent-result .descent-summary")
+    assert summary == f"40 steps with learning rate 0.5; final x = {expected['final']['x']:.4g}."
+    assert plotted_points(page, "#descent-result svg [data-series=steps] circle") == 41
+    assert page.locator("#descent-result svg [data-series=f] polyline").count() == 1
+    loss_line = page.get_attribute("#descent-result svg [data-series=loss] polyline", "points")
+    assert len(loss_line.split()) == 41
+    page.locator("#descent-panel").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "teaching-descent.png"), full_page=True)
+
+
+def test_the_lectures_descent_program_pasted_as_is_shows_its_trajectory(
+        page, live_server, lecture_examples, screenshots):
+    source = next(e for e in lecture_examples if e["id"] == "gradient_descent")["source"]
+    open_page(page, live_server, source, lang="ja")
+    page.click("#descent-panel > summary")
+    page.click("#descent-run")
+    page.wait_for_selector("#descent-result svg", timeout=30_000)
+    assert page.text_content("#descent-result .descent-summary") == \
+        "プログラム自身のループ: 10001 ステップ、最終的な x = 0.3517。"
+    assert plotted_points(page, "#descent-result svg [data-series=ステップ] circle") == 1002
+    page.locator("#descent-panel").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "teaching-descent-program.png"), full_page=True)
+
+
+def test_forward_mode_steps_tangents_from_the_chosen_input(page, live_server, screenshots):
+    open_page(page, live_server, T_XY, lang="en")
+    doc = api_graph(live_server, T_XY)
+    ids = {n["name"]: n["id"] for n in doc["graph"]["nodes"] if n["name"]}
+    page.click("#forward-panel > summary")
+    page.select_option("#forward-input", label="y")
+    page.click("#forward-run")
+    page.wait_for_selector("#forward-result .forward-steps")
+    assert page.text_content("#forward-result .forward-passes") == (
+        "Forward mode needs 2 pass(es) for the whole gradient (one per input entry); "
+        "reverse mode needs 1 backward pass(es).")
+    steps = page.locator("#forward-result .forward-step").all_text_contents()
+    assert steps == ["t: 1 × 1 = 1", "z: 2 × 1 = 2"]
+    assert "= 2; autograd's gradient entry: 2 ✓" in page.text_content("#forward-result .forward-check")
+    assert page.locator(f"#graph svg g#{ids['z']}.tangent-current").count() == 1
+    assert page.locator(f"#graph svg g#{ids['y']}.tangent-done").count() == 1
+    page.click("#forward-result .forward-step >> nth=0")
+    assert page.locator(f"#graph svg g#{ids['t']}.tangent-current").count() == 1
+    page.locator("#forward-panel").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "teaching-forward.png"), full_page=True)

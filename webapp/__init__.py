@@ -19,10 +19,11 @@ def create_app(test_config=None):
         app.config.update(test_config)
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["AUTOGRAD_MAX_REQUEST_BYTES"])
 
-    from . import api, cache, export_api, pages, protection
+    from . import api, cache, export_api, pages, protection, teaching_api
     cache.results.max_bytes = int(app.config["AUTOGRAD_CACHE_BYTES"])
-    protection.init_app(app, limited_blueprints=[api.bp, export_api.bp])
+    protection.init_app(app, limited_blueprints=[api.bp, export_api.bp, teaching_api.bp])
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(export_api.bp)
+    app.register_blueprint(teaching_api.bp)
     return app

@@ -74,6 +74,8 @@ class Compiler:
                 tensor = owner()
                 if not (isinstance(tensor, Tensor) and isinstance(value, Tensor)):
                     raise run_failed(TypeError("'.data' takes a tensor, on a tensor."), target)
+                if interpreter.on_data is not None:
+                    interpreter.on_data(tensor, value)
                 tensor.data = value
             return store_data
         names = [element.id for element in target.elts]

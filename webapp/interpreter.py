@@ -42,6 +42,10 @@ class Interpreter:
         self.last_backward = None        # (tensor, gradient) of the last .backward()
         self.last_graph_value = None     # the last expression or assignment with a grad_fn
         self.warnings = []
+        # Lessons (numerics, descent) watch the run: each tensor made that autograd did not
+        # record (leaves, constants: to perturb, replace or widen them), each `NAME.data = ...`.
+        self.on_tensor = None
+        self.on_data = None
         self.body = Compiler(self).block(program.tree.body)
 
     def run(self):
@@ -172,6 +176,8 @@ class Interpreter:
         if type(result) is torch.Tensor and result.grad_fn is not None:
             self.recorder.record(result, replay_as or func, before or freeze(args), kwargs,
                                  label)
+        elif self.on_tensor is not None and type(result) is torch.Tensor:
+            self.on_tensor(result)
         return result
 
 

@@ -10,6 +10,7 @@ import {indexGraph, nodeName} from "./model.js";
 import {PathsPanel} from "./paths-panel.js";
 import {BEFORE_START, Player} from "./player.js";
 import {ProblemBox} from "./problem.js";
+import {Lessons} from "./teaching-lessons.js";
 import {RulePanel} from "./teaching-rule.js";
 import {readState, writeState} from "./url-state.js";
 import {ZoomPan} from "./zoom.js";
@@ -42,6 +43,7 @@ class App {
       onPlayingChange: (playing) => this.showPlaying(playing),
     });
     this.rule = new RulePanel($("rule-panel"));
+    this.lessons = new Lessons({view: this.view});
     this.paths = new PathsPanel({
       select: $("input-select"), formula: $("paths-formula"), check: $("paths-check"),
       summary: $("paths-summary"), list: $("path-list"), view: this.view,
@@ -174,6 +176,7 @@ class App {
     $("graph-empty").textContent = t("graph.empty");
     $("caption").textContent = "";
     this.rule.clear();
+    this.lessons.clear();
     $("export-links").hidden = true;
     $("stdout-box").hidden = true;
     $("warnings-box").hidden = true;
@@ -187,6 +190,7 @@ class App {
     if (drawn) this.zoom.attach(this.view.svg);
     else $("graph-empty").textContent = t("graph.not_drawn", {detail: svgError?.message ?? ""});
     this.paths.load(this.index);
+    this.lessons.load(this.index, this.source);
     $("stdout").textContent = doc.stdout || "";
     $("stdout-box").hidden = !doc.stdout;
     const warnings = (doc.warnings || []).map((text) => {

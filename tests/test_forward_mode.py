@@ -1,0 +1,139 @@
+"""Forward mode on the graph (webapp/forward_mode.py, POST /api/forward): tangents checked against
+torch.autograd.forward_ad and torch.func.jvp run directly, and against reverse mode's gradient."""
+import math
+
+import pytest
+import torch
+from problems import assert_problem
+
+from webapp import forward_mode, graph
+from webapp.evaluate import evaluate
+
+import torch.autograd.forward_ad as fwAD  # noqa: E402
+import torch.func  # noqa: E402
+
+# forward_ad loads its decompositions on first use through torch.jit.script, now deprecated.
+pytestmark = pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated")
+
+T_XY = "x = torch.tensor(2.0, requires_grad=True)\ny = torch.tensor(3.0, requires_grad=True)\n" \
+       "t = x + y\nz = x * t\nz.backward()\n"
+SIN_EXP = "x = torch.tensor(2.0, requires_grad=True)\n" \
+          "y = torch.sin((x + 2) + (1 + torch.exp(x ** 2)))\ny.backward()\n"
+
+
+def document(source):
+    answer = evaluate({"source": source})
+    assert "problem" not in answer, answer.get("problem")
+    return graph.build(answer)
+
+
+def by_name(doc):
+    return {n["name"]: n["id"] for n in doc["graph"]["nodes"] if n["name"]}
+
+
+def flat(value):
+    if isinstance(value, list):
+        return [x for item in value for x in flat(item)]
+    return [value]
+
+
+def close(a, b, rel=1e-5):
+    a, b = flat(a), flat(b)
+    return len(a) == len(b) and all(math.isclose(x, y, rel_tol=rel, abs_tol=1e-6)
+                                    for x, y in zip(a, b))
+
+
+def test_tangents_of_named_nodes_equal_forward_ad():
+    doc = document(T_XY)
+    ids = by_name(doc)
+    for seed_x, seed_y, chosen in ((1.0, 0.0, "x"), (0.0, 1.0, "y")):
+        with fwAD.dual_level():
+            x = fwAD.make_dual(torch.tensor(2.0), torch.tensor(seed_x))
+            y = fwAD.make_dual(torch.tensor(3.0), torch.tensor(seed_y))
+            t = x + y
+            z = x * t
+            expected = {name: float(fwAD.unpack_dual(v).tangent)
+                        for name, v in (("t", t), ("z", z))}
+        result = forward_mode.tangents(doc, chosen)
+        assert result["input"] == ids[chosen]
+        for name, tangent in expected.items():
+            assert math.isclose(result["tangents"][ids[name]], tangent, rel_tol=1e-6), name
+        assert result["output_tangent"] == result["tangents"][ids["z"]]
+    assert forward_mode.tangents(doc, "x")["output_tangent"] == 7.0
+    assert forward_mode.tangents(doc, "y")["output_tangent"] == 2.0
+
+
+def test_the_output_tangent_equals_torch_func_jvp():
+    result = forward_mode.tangents(document(SIN_EXP))
+    _, expected = torch.func.jvp(lambda x: torch.sin((x + 2) + (1 + torch.exp(x ** 2))),
+                                 (torch.tensor(2.0),), (torch.tensor(1.0),))
+    assert math.isclose(result["output_tangent"], float(expected), rel_tol=1e-5)
+    assert result["passes"] == {"forward_mode": 1, "reverse_mode": 1}
+
+
+def test_a_vector_input_takes_one_pass_per_entry(lecture_examples):
+    source = next(e for e in lecture_examples if e["id"] == "exercise_3_3")["source"]
+    doc = document(source)
+    W = torch.tensor([[1.0, 2.0], [2.0, 1.0]])
+    for entry in range(2):
+        result = forward_mode.tangents(doc, "x1", entry)
+        direction = torch.zeros(2)
+        direction[entry] = 1
+        _, expected = torch.func.jvp(lambda v: torch.matmul(torch.matmul(v, W), v),
+                                     (torch.tensor([1.0, 2.0]),), (direction,))
+        assert close(result["output_tangent"], float(expected))
+        assert result["passes"] == {"forward_mode": 2, "reverse_mode": 1}
+        assert result["tangents"][result["input"]] == [float(direction[0]), float(direction[1])]
+
+
+def test_forward_mode_gives_reverse_modes_gradient_on_every_lecture_program(lecture_examples):
+    checked = 0
+    for example in lecture_examples:
+        if "grads" not in example:
+            continue
+        doc = document(example["source"])
+        for node in doc["graph"]["nodes"]:
+            if node["kind"] != "input":
+                continue
+            for entry, grad in enumerate(flat(node["grad"])):
+                result = forward_mode.tangents(doc, node["id"], entry)
+                assert result["output_tangent"] is not None, example["id"]
+                assert close(result["output_tangent"], grad), (example["id"], entry)
+                checked += 1
+    assert checked >= 20
+
+
+def test_the_timeline_goes_from_the_input_toward_the_output():
+    doc = document(T_XY)
+    ids = by_name(doc)
+    result = forward_mode.tangents(doc, "y")
+    nodes = [step["node"] for step in result["timeline"]]
+    assert nodes == [ids["t"], ids["z"]]                       # x alone never moves with y
+    assert nodes == sorted(nodes, key=lambda n: int(n[1:]))
+    edges = {e["id"]: e for e in doc["graph"]["edges"]}
+    for step in result["timeline"]:
+        assert all(edges[e]["target"] == step["node"] for e in step["edges"])
+
+
+def test_a_broadcast_scalar_operand_is_handled():
+    doc = document("x = torch.tensor([0.3, 0.5, 0.7], requires_grad=True)\n"
+                   "s = torch.tensor(0.6, requires_grad=True)\nz = (x * s).sum()\n")
+    result = forward_mode.tangents(doc, "s")
+    assert math.isclose(result["output_tangent"], 1.5, rel_tol=1e-6)
+
+
+@pytest.mark.parametrize("body, detail", [
+    ({"input": "q"}, "'q' is not an input"),
+    ({"input": "x", "entry": 3}, "'entry' must be from 0 to 0"),
+    ({"entry": -1}, "'entry' must be an integer"),
+    ({"input": "1x"}, "'input' must be a variable name"),
+])
+def test_the_endpoint_refuses_bad_choices(client, body, detail):
+    assert_problem(client.post("/api/forward", json={"source": T_XY, **body}), 400,
+                   detail=detail)
+
+
+def test_the_endpoint_answers_with_tangents(client):
+    response = client.post("/api/forward", json={"source": T_XY, "input": "y"})
+    assert response.status_code == 200, response.json
+    assert response.json["output_tangent"] == 2.0 and response.json["grad"] == 2.0
