@@ -1,4 +1,4 @@
-"""The /api blueprint (and /healthz): the HTTP contract of DESIGN.md.
+"""The /api blueprint: the HTTP contract of DESIGN.md.
 
 Every error leaves as application/problem+json (RFC 9457) through `problem_response`; nothing
 a user sends produces a 500.
@@ -6,27 +6,14 @@ a user sends produces a 500.
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from . import pipeline, render
-from .errors import ProblemError
-from . import protection
+from . import pipeline, protection, render
+from .errors import BadRequest, NotDrawable, ProblemError, UnsupportedMediaType
 from .protection import RateLimited
 
 bp = Blueprint("api", __name__)
 
 MAX_SEED = 2**63 - 1
 OPTIONS = {"theme": ("light", "dark"), "lang": ("en", "ja"), "direction": ("LR", "TB")}
-
-
-class BadRequest(ProblemError):
-    status, slug, title = 400, "bad-request", "The request is not valid"
-
-
-class UnsupportedMediaType(ProblemError):
-    status, slug, title = 415, "unsupported-media-type", "The request body must be JSON"
-
-
-class NotDrawable(ProblemError):
-    status, slug, title = 422, "not-drawable", "The graph is too large to draw"
 
 
 @bp.post("/api/graph")

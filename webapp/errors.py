@@ -40,6 +40,18 @@ class ProblemError(Exception):
                    column=problem.get("column"), extra=extra)
 
 
+class BadRequest(ProblemError):
+    status, slug, title = 400, "bad-request", "The request is not valid"
+
+
+class UnsupportedMediaType(ProblemError):
+    status, slug, title = 415, "unsupported-media-type", "The request body must be JSON"
+
+
+class NotDrawable(ProblemError):
+    status, slug, title = 422, "not-drawable", "The graph is too large to draw"
+
+
 class SyntaxProblem(ProblemError):
     status, slug, title = 400, "syntax-error", "The program does not parse"
 
@@ -73,5 +85,5 @@ class Busy(ProblemError):
 
 
 _BY_SLUG = {cls.slug: cls for cls in
-            (ProblemError, SyntaxProblem, NotAllowed, SourceTooLarge, LimitExceeded, TimeLimit,
-             RunFailed, NothingToDraw, Busy)}
+            (ProblemError, BadRequest, UnsupportedMediaType, NotDrawable, SyntaxProblem, NotAllowed,
+             SourceTooLarge, LimitExceeded, TimeLimit, RunFailed, NothingToDraw, Busy)}
