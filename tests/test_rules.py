@@ -199,3 +199,11 @@ def test_rule_value_uses_the_values_autograd_saved():
     for edge in doc["graph"]["edges"]:
         assert math.isclose(edge["rule"]["value"], expected[edge["rule"]["operand"]],
                             rel_tol=1e-6)
+
+
+def test_a_large_tensor_edge_has_its_rule_but_no_value():
+    """Like `local`, the rule's Jacobian is not built beyond MAX_JACOBIAN_ENTRIES entries."""
+    doc = document("x = torch.ones(100, 100, requires_grad=True)\ny = torch.sin(x).sum()\n")
+    sin_edge = next(e for e in doc["graph"]["edges"] if e["rule"]["op"] == "SinBackward0")
+    assert sin_edge["rule"]["derivative"] == r"\cos(a)"
+    assert sin_edge["rule"]["value"] is None and sin_edge["local"] is None

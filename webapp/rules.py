@@ -13,6 +13,7 @@ from string import Template
 
 import torch
 
+from . import limits
 from .capture import is_leaf_node, plain, walk
 
 RULES = {}
@@ -457,10 +458,12 @@ def number_tex(number, bare=False):
 def evaluate_partials(known, values, indices, source):
     """The rule's value as a Jacobian of shape t.shape + source.shape, or None."""
     try:
+        shape = source_shape(source)
+        if values.like.numel() * math.prod(shape) > limits.MAX_JACOBIAN_ENTRIES:
+            return None                  # as large as `local` is allowed to be, no larger
         total = None
         for i in indices:
-            jacobian = as_jacobian(known, known.partials[i][1](values), values,
-                                   source_shape(source))
+            jacobian = as_jacobian(known, known.partials[i][1](values), values, shape)
             total = jacobian if total is None else total + jacobian
         return total
     except Exception:          # a rule that cannot be evaluated here: the value is unknown
