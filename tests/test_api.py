@@ -172,6 +172,8 @@ HOSTILE = [
     ("print(torch.__version__)\n", 400, "underscore"),
     ("print(1, end=torch.ones(1))\n", 422, "strings"),
     ("torch.manual_seed(0)\nx = torch.rand(10**6)\n", 422, "at most"),
+    ("l = list(range(10**9))\n", 422, "too long"),
+    ("x = torch.tensor([[1.0] * 10000] * 10000)\n", 422, "at most"),
     ("x = torch.arange(10**9)\n", 422, "at most"),
     ("x = torch.zeros(200, 200, requires_grad=True)\ny = x\nfor i in range(40):\n"
      "    y = torch.cat([y, y])\n", 422, "at most"),

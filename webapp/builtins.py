@@ -91,8 +91,8 @@ class Builtins:
 
     def call_plain(self, function, args, node, kwargs=None):
         for value in args:
-            if isinstance(value, (list, tuple)) and len(value) > limits.MAX_LIST_ITEMS:
-                raise LimitExceeded("This list is too long.", **position(node))
+            if isinstance(value, (list, tuple, range)) and len(value) > limits.MAX_LIST_ITEMS:
+                raise LimitExceeded("This sequence is too long.", **position(node))
         try:
             return self.check_value(function(*args, **(kwargs or {})), node)
         except (RunFailed, LimitExceeded):

@@ -89,10 +89,23 @@ def eye_shape(args, kwargs):
     return (rows[0], rows[-1]) if rows else None
 
 
+def data_shape(args, kwargs):
+    """The shape torch.tensor would give nested lists, following first elements (a list
+    repeated by reference, [[0] * 10**4] * 10**4, is not walked element by element)."""
+    shape, data = [], args[0] if args else None
+    while isinstance(data, (list, tuple)):
+        shape.append(len(data))
+        if not data:
+            break
+        data = data[0]
+    return tuple(shape)
+
+
 CREATION_SHAPES = {
     **{f: lambda args, kwargs: size_from_arguments(args) for f in SIZE_ARGUMENT_FUNCTIONS},
     torch.full: lambda args, kwargs: size_from_arguments(args[:1]),
     torch.arange: arange_shape, torch.linspace: linspace_shape, torch.eye: eye_shape,
+    torch.tensor: data_shape, torch.as_tensor: data_shape,
 }
 
 
