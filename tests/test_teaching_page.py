@@ -184,3 +184,18 @@ def test_forward_mode_steps_tangents_from_the_chosen_input(page, live_server, sc
     assert page.locator(f"#graph svg g#{ids['t']}.tangent-current").count() == 1
     page.locator("#forward-panel").scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots / "teaching-forward.png"), full_page=True)
+
+
+def test_the_lesson_panels_pass_axe_with_results_shown(page, live_server):
+    from conftest import run_axe
+    open_page(page, live_server, T_XY, lang="ja")
+    for panel in ("numerics", "descent", "forward"):
+        page.click(f"#{panel}-panel > summary")
+    page.click("#numerics-run")
+    page.wait_for_selector("#numerics-result table")
+    page.click("#forward-run")
+    page.wait_for_selector("#forward-result .forward-steps")
+    violations = [v for v in run_axe(page)
+                  if any("lesson" in " ".join(n["target"]) or "-result" in " ".join(n["target"])
+                         or "-panel" in " ".join(n["target"]) for n in v["nodes"])]
+    assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
