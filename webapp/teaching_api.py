@@ -15,9 +15,9 @@ import math
 from flask import Blueprint, jsonify, request
 
 from . import forward_mode, language, pipeline
-from .api import BadRequest, UnsupportedMediaType, document_for, seed_parameter
+from .api import document_for, seed_parameter
 from .cache import results
-from .errors import ProblemError
+from .errors import BadRequest, ProblemError, UnsupportedMediaType
 from .jsonsafe import json_safe
 from .sandbox import shared_sandbox
 
