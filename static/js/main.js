@@ -1,8 +1,9 @@
 // The page: wires the editor, the drawing, the player, the paths panel and the URL together.
-import {ApiProblem, fetchGraph, fetchSvg, renderingUrl} from "./api.js";
+import {ApiProblem, fetchGraph, fetchSvg} from "./api.js";
 import {captionFor} from "./caption.js";
 import {bindControls} from "./controls.js";
 import {Editor} from "./editor.js";
+import {ExportPanel} from "./export.js";
 import {renderGallery} from "./gallery.js";
 import {GraphView} from "./graph-view.js";
 import {language, loadLanguage, preferredLanguage, t, translatePage} from "./i18n.js";
@@ -28,6 +29,8 @@ class App {
     this.runCount = 0;
     this.themeChosen = null;
     this.direction = "LR";
+    this.drawingStyle = "autograd";  // or "torchviz": make_dot's picture of the same program
+    this.exports = new ExportPanel(config);
     this.editor = new Editor({
       textarea: $("source"), gutter: $("editor-gutter"), band: $("error-band"),
       onRun: () => this.run({autoplay: true}),
@@ -66,7 +69,14 @@ class App {
   }
 
   drawingOptions() {
-    return {theme: this.theme, lang: language(), direction: this.direction};
+    const style = this.drawingStyle === "torchviz" ? {style: "torchviz"} : {};
+    return {theme: this.theme, lang: language(), direction: this.direction, ...style};
+  }
+
+  setDrawingStyle(style) {
+    this.drawingStyle = style;
+    $("style-select").value = style;
+    this.redraw();
   }
 
   setDirection(direction) {
@@ -177,7 +187,7 @@ class App {
     $("caption").textContent = "";
     this.rule.clear();
     this.lessons.clear();
-    $("export-links").hidden = true;
+    this.exports.show(false);
     $("stdout-box").hidden = true;
     $("warnings-box").hidden = true;
     this.updateScrubber(0, 0);
@@ -200,7 +210,7 @@ class App {
     });
     $("warnings").replaceChildren(...warnings);
     $("warnings-box").hidden = !warnings.length;
-    $("export-links").hidden = false;
+    this.exports.show(true);
   }
 
   // Fetch the drawing again (theme or language changed) and put back the step and the path.
@@ -243,9 +253,8 @@ class App {
   }
 
   updateExports(k) {
-    const options = {step: String(k), ...this.drawingOptions()};
-    $("export-svg").href = renderingUrl(this.urls.svg, this.source, options);
-    $("export-json").href = renderingUrl(this.urls.json, this.source);
+    this.exports.update({source: this.source, step: k, theme: this.theme, lang: language(),
+      direction: this.direction});
   }
 
   showPlaying(playing) {
@@ -270,6 +279,7 @@ async function start() {
   app.direction = state.direction;
   $("direction-select").value = state.direction;
   bindControls(app);
+  $("style-select").addEventListener("change", (event) => app.setDrawingStyle(event.target.value));
   if (state.present) app.setPresent(true);
   app.editor.value = state.source ?? app.examples[0]?.source ?? "";
   if (state.source !== null) {

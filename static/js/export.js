@@ -1,0 +1,120 @@
+// The export row under the drawing: download links for the current program, step and options
+// (SVG, JSON, PNG, PDF, DOT; the animation as GIF, animated SVG and a PDF page per step), a
+// progress indication while a slow one is made, and a "copy embed snippet" for slides.
+import {renderingUrl} from "./api.js";
+import {t} from "./i18n.js";
+
+const $ = (id) => document.getElementById(id);
+const PNG_SCALE = "2";  // high-DPI: sharp on a projector
+
+// The export endpoints sit beside /api/graph.svg (their addresses differ only in the suffix).
+const beside = (svgUrl, suffix) => svgUrl.replace(/\.svg$/, suffix);
+
+export class ExportPanel {
+  constructor(urls) {
+    this.urls = urls;
+    this.busy = false;
+    for (const link of document.querySelectorAll("#export-links a[data-slow]")) {
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        this.download(link);
+      });
+    }
+    $("embed-kind").addEventListener("change", () => this.showSnippet());
+    $("embed-copy").addEventListener("click", () => this.copySnippet());
+  }
+
+  show(visible) {
+    $("export-links").hidden = !visible;
+    $("embed-row").hidden = !visible;
+  }
+
+  // view: {source, step, theme, lang, direction}
+  update({source, step, ...options}) {
+    const url = (suffix, extra = {}) => renderingUrl(beside(this.urls.svg, suffix), source,
+      {...extra, ...options});
+    this.hrefs = {
+      "export-svg": url(".svg", {step: String(step)}),
+      "export-png": url(".png", {step: String(step), scale: PNG_SCALE}),
+      "export-pdf": url(".pdf", {step: String(step)}),
+      "export-dot": url(".dot"),
+      "export-gif": url(".gif"),
+      "export-animated-svg": url(".svg", {animate: "1"}),
+      "export-pdf-steps": url(".pdf", {pages: "steps"}),
+    };
+    for (const [id, href] of Object.entries(this.hrefs)) $(id).href = href;
+    $("export-json").href = renderingUrl(this.urls.json, source);
+    this.showSnippet();
+  }
+
+  snippet() {
+    const absolute = (id) => new URL(this.hrefs[id], location.href).href;
+    const alt = t("exports.embed_alt");
+    switch ($("embed-kind").value) {
+      case "html-step": return `<img src="${escapeHtml(absolute("export-svg"))}" alt="${escapeHtml(alt)}">`;
+      case "markdown-png": return `![${alt}](${absolute("export-png")})`;
+      case "markdown-gif": return `![${alt}](${absolute("export-gif")})`;
+      default: return `<img src="${escapeHtml(absolute("export-animated-svg"))}" alt="${escapeHtml(alt)}">`;
+    }
+  }
+
+  showSnippet() {
+    if (this.hrefs) $("embed-snippet").value = this.snippet();
+  }
+
+  async copySnippet() {
+    const field = $("embed-snippet");
+    field.select();
+    try {
+      await navigator.clipboard.writeText(field.value);
+      this.say(t("exports.copied"));
+    } catch {
+      this.say(t("exports.copy_by_hand"));  // the text is selected: Ctrl+C copies it
+    }
+  }
+
+  say(text) {
+    $("export-status").textContent = text;
+  }
+
+  // Slow exports are fetched here, so the page can say it is working, then saved.
+  async download(link) {
+    if (this.busy) return;
+    this.busy = true;
+    const progress = $("export-progress");
+    progress.hidden = false;
+    link.setAttribute("aria-busy", "true");
+    this.say(t("exports.preparing", {what: link.textContent.trim()}));
+    try {
+      const response = await fetch(link.href);
+      if (!response.ok) {
+        const problem = await response.json().catch(() => ({}));
+        throw new Error(problem.detail || `${response.status}`);
+      }
+      const name = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") || "");
+      save(await response.blob(), name ? name[1] : "graph");
+      this.say(t("exports.ready", {what: link.textContent.trim()}));
+    } catch (error) {
+      this.say(t("exports.failed", {detail: error.message}));
+    } finally {
+      progress.hidden = true;
+      link.removeAttribute("aria-busy");
+      this.busy = false;
+    }
+  }
+}
+
+function save(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const anchor = document.createElement("a");
+  anchor.href = url;
+  anchor.download = name;
+  document.body.append(anchor);
+  anchor.click();
+  anchor.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+function escapeHtml(text) {
+  return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+}
