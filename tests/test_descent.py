@@ -30,8 +30,8 @@ def descend_directly(f, start, lr, steps):
         leaf = x.clone().requires_grad_(True)
         y = f(leaf)
         (grad,) = torch.autograd.grad(y, leaf)
-        xs.append(float(x))
-        losses.append(float(y))
+        xs.append(float(x.detach()))
+        losses.append(float(y.detach()))
         if k < steps:
             x = (x - lr * grad).detach()
     return xs, losses
@@ -46,11 +46,11 @@ def test_the_lectures_gradient_descent_program_shows_its_own_trajectory(lecture_
     for _ in range(10001):
         y = x ** 2 + torch.exp(-x)
         y.backward()
-        xs.append(float(x))
-        losses.append(float(y))
+        xs.append(float(x.detach()))
+        losses.append(float(y.detach()))
         x.data = x.data - 0.01 * x.grad
         x.grad.zero_()
-    xs.append(float(x))
+    xs.append(float(x.detach()))
     assert result["mode"] == "program" and result["input"] == "x" and result["lr"] is None
     assert result["steps"] == 10001 and result["stride"] == 10
     assert result["step"][0] == 0 and result["step"][-1] == 10001

@@ -37,7 +37,7 @@ def run(request):
         """x before and after this `.data =`, and the loss last differentiated."""
         loss = interpreter.last_backward[0] if interpreter.last_backward else None
         steps.append((tensor, first_entry(tensor), first_entry(value),
-                      float(loss) if isinstance(loss, torch.Tensor) and loss.numel() == 1
+                      float(loss.detach()) if isinstance(loss, torch.Tensor) and loss.numel() == 1
                       else None))
     interpreter, leaves = runs.run(on_data=on_data)
     if steps:
@@ -75,7 +75,7 @@ def program_curve(interpreter, xs):
     try:
         def f(x):
             y = interpreter.builtins.call_user(function, [torch.tensor(x)], {}, function.node)
-            return float(y) if isinstance(y, torch.Tensor) and y.numel() == 1 else None
+            return float(y.detach()) if isinstance(y, torch.Tensor) and y.numel() == 1 else None
         grid = span(xs)
         values = [f(x) for x in grid]
         final = f(xs[-1])
@@ -126,10 +126,10 @@ def loss_and_grad(runs, number, x, gradient=True):
     interpreter, leaves = runs.run(change)
     target, _ = runs.target(interpreter)
     if not gradient:
-        return float(target), None
+        return float(target.detach()), None
     (grad,) = torch.autograd.grad(target, [leaves[number]], retain_graph=True,
                                   allow_unused=True)
-    return float(target), torch.zeros_like(x) if grad is None else grad.reshape(x.shape)
+    return float(target.detach()), torch.zeros_like(x) if grad is None else grad.reshape(x.shape)
 
 
 def first_entry(tensor):
