@@ -91,22 +91,45 @@ def summary_id(summary):
     return "".join(word.capitalize() for word in summary.split()[:4] if word.isalpha())
 
 
-def post_graph():
+def post(summary, operation_id, properties, answer, description=""):
+    """A POST taking a JSON object with `source` (and `output`, `seed`) plus `properties`."""
     body = {"type": "object", "required": ["source"], "properties": {
         "source": PARAMETERS["source"]["schema"], "output": PARAMETERS["output"]["schema"],
-        "seed": PARAMETERS["seed"]["schema"]}}
+        "seed": PARAMETERS["seed"]["schema"], **properties}}
     return {"post": {
-        "summary": "Graph JSON for a program",
-        "operationId": "postGraph",
+        "summary": summary, "operationId": operation_id, "description": description,
         "requestBody": {"required": True, "content": {"application/json": {
             "schema": body, "example": {"source": EXAMPLE_SOURCE}}}},
-        "responses": {"200": {"description": "The graph (docs/graph-json.md).", "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/Graph"}}}},
+        "responses": {"200": {"description": summary, "content": {
+            "application/json": {"schema": answer}}},
             **problems("400", "413", "422", "429", "503"),
             "415": {"description": "The body is not JSON.", "content": {
                 "application/problem+json": {"schema": {
                     "$ref": "#/components/schemas/Problem"}}}}},
     }}
+
+
+def lessons():
+    """The teaching endpoints of issue 6 (webapp/teaching_api.py)."""
+    name = PARAMETERS["output"]["schema"]
+    lesson = {"type": "object"}
+    return {
+        "/api/numerics": post(
+            "Numerical against automatic differentiation", "postNumerics",
+            {"input": name, "dtype": {"enum": ["float64", "float32"]}}, lesson,
+            "Forward and central differences (h = 1e-6) against autograd, evaluation "
+            "counts, the error against h."),
+        "/api/descent": post(
+            "Gradient descent on the program", "postDescent",
+            {"lr": {"type": "number", "exclusiveMinimum": 0, "maximum": 100},
+             "steps": {"type": "integer", "minimum": 1, "maximum": 1000},
+             "start": {"type": ["number", "null"], "minimum": -1e6, "maximum": 1e6}}, lesson,
+            "The trajectory, the loss per step and the function's curve."),
+        "/api/forward": post(
+            "Forward-mode tangents on the graph", "postForward",
+            {"input": name, "entry": {"type": "integer", "minimum": 0, "maximum": 10**9}},
+            lesson, "Tangents on the graph of /api/graph, passes per mode."),
+    }
 
 
 def document():
@@ -135,7 +158,9 @@ def document():
             "/healthz": get("Health check", [], "application/json", {
                 "type": "object", "required": ["status"],
                 "properties": {"status": {"const": "ok"}}}, errors=False),
-            "/api/graph": post_graph(),
+            "/api/graph": post("Graph JSON for a program", "postGraph", {}, graph,
+                               "The graph (docs/graph-json.md)."),
+            **lessons(),
             "/api/graph.json": get("Graph JSON for a program", PROGRAM, "application/json",
                                    graph, "The graph (docs/graph-json.md)."),
             "/api/graph.svg": get("SVG drawing of the graph",
