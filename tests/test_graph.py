@@ -181,3 +181,12 @@ def test_graph_node_limit():
                                  f"for i in range({limits.MAX_GRAPH_NODES}):\n    y = y + 1\n"})
     assert answer["problem"]["status"] == 422
     assert f"{limits.MAX_GRAPH_NODES:,}" in answer["problem"]["detail"]
+
+
+def test_a_broadcast_operands_local_derivative_has_its_own_shape():
+    doc = document("x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)\n"
+                   "s = torch.tensor(2.0, requires_grad=True)\ny = (x * s).sum()\ny.backward()\n")
+    s_id = inputs_by_name(doc)["s"]["id"]
+    (edge,) = [e for e in doc["graph"]["edges"] if e["source"] == s_id]
+    assert edge["local"] == [1.0, 2.0, 3.0]      # shape: target (3,) + source ()
+    assert edge["grad"] == 6.0

@@ -228,7 +228,7 @@ class TraceBuilder:
         call = fn.metadata.get("call")
         flows = fn.metadata.get("flow") or [None] * len(fn.next_functions)
         grads = merged_by_source(fn, flows)
-        jacobians = merged_by_source(fn, node_jacobians(fn, fn.metadata.get("grad")))
+        jacobians = merged_by_source(fn, node_jacobians(fn, fn.metadata.get("grad"), flows))
         for source, flow in grads.items():
             if is_leaf_node(source):
                 position = self.note_first_use(source, call) if call else 0

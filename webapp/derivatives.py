@@ -10,11 +10,14 @@ import torch
 from . import limits
 
 
-def node_jacobians(fn, output_template):
+def node_jacobians(fn, output_template, input_templates):
     """For each of `fn`'s next functions, d output / d input as a tensor of shape
     output.shape + input.shape; None where it is unknown or has too many entries.
 
-    `output_template` is a tensor shaped and typed like the node's output (its grad).
+    `output_template` is a tensor shaped and typed like the node's output (its grad);
+    `input_templates` are shaped like its inputs (what flowed back along each edge). Called
+    alone, a node hands back a broadcast operand's gradient at the broadcast shape (autograd's
+    engine sums it down afterwards): the templates' shapes say where to sum it to.
     """
     count = len(fn.next_functions)
     if output_template is None or output_template.numel() > limits.MAX_JACOBIAN_ENTRIES:
@@ -28,17 +31,19 @@ def node_jacobians(fn, output_template):
             rows.append(grads if isinstance(grads, tuple) else (grads,))
     except Exception:                    # a node that cannot be called alone: say we do not know
         return [None] * count
-    return [stack_rows([row[i] for row in rows], output_template.shape)
-            for i in range(count)]
+    return [stack_rows([row[i] for row in rows], output_template.shape, template)
+            for i, template in zip(range(count), input_templates)]
 
 
-def stack_rows(rows, output_shape):
-    if any(row is None for row in rows):
+def stack_rows(rows, output_shape, input_template):
+    if input_template is None or any(row is None for row in rows):
         return None
-    jacobian = torch.stack([row.detach() for row in rows])
+    shape = input_template.shape
+    jacobian = torch.stack([row.detach().sum_to_size(shape) if row.shape != shape
+                            else row.detach() for row in rows])
     if jacobian.numel() > limits.MAX_JACOBIAN_ENTRIES:
         return None
-    return jacobian.reshape(tuple(output_shape) + tuple(rows[0].shape))
+    return jacobian.reshape(tuple(output_shape) + tuple(shape))
 
 
 def merged_by_source(fn, per_input):
