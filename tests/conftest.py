@@ -10,6 +10,7 @@ import json
 import os
 import re
 import threading
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -195,3 +196,13 @@ def run_axe(page):
     return page.evaluate(
         "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
     )
+
+
+def wait_until(page, expression, timeout_s=15.0):
+    """Poll a JavaScript expression until it is truthy. (Playwright's wait_for_function compiles
+    its string with eval, which the app's Content-Security-Policy forbids; evaluate does not.)"""
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_s} s: {expression}")
+        time.sleep(0.05)

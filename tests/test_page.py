@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
-from conftest import run_axe
+from conftest import run_axe, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -309,7 +309,7 @@ def test_japanese_from_the_browser_and_switchable(browser, live_server, screensh
         assert "経路" in page.text_content("#paths-summary")
         page.screenshot(path=screenshots / "japanese.png")
         page.select_option("#lang-select", "en")
-        page.wait_for_function("document.documentElement.lang === 'en'")
+        wait_until(page, "document.documentElement.lang === 'en'")
         assert page.text_content("#run-button") == "Run"
         assert parse_qs(urlsplit(page.url).query)["lang"] == ["en"]
     finally:
@@ -334,7 +334,7 @@ def test_a_share_link_plays_unless_motion_is_reduced(page, live_server):
     page.keyboard.press("Home")
     page.keyboard.press("Space")  # the play button still works, step by step
     assert page.get_attribute("#play-pause", "data-playing") == "true"
-    page.wait_for_function("document.querySelector('#scrubber').value !== '-1'")
+    wait_until(page, "document.querySelector('#scrubber').value !== '-1'")
     page.keyboard.press("ArrowLeft")  # stepping by hand stops the playing
     assert page.get_attribute("#play-pause", "data-playing") == "false"
 
@@ -363,7 +363,7 @@ def test_gallery_runs_a_lecture_program_with_ctrl_enter_too(page, live_server, l
         e["source"] for e in lecture_examples if e["id"] == "paths_uv")
     page.fill("#source", TWO_PATHS)
     page.press("#source", "Control+Enter")
-    page.wait_for_function("document.querySelector('#graph svg').querySelectorAll('g.node').length === 4")
+    wait_until(page, "document.querySelector('#graph svg').querySelectorAll('g.node').length === 4")
     assert parse_qs(urlsplit(page.url).query)["source"] == [TWO_PATHS]
 
 
@@ -452,7 +452,7 @@ def test_top_to_bottom_layout_from_the_link_and_the_select(page, live_server):
             " return b.height > b.width; })()")
     assert not page.evaluate(tall)  # left to right by default
     page.select_option("#direction-select", "TB")
-    page.wait_for_function(tall)
+    wait_until(page, tall)
     assert parse_qs(urlsplit(page.url).query)["direction"] == ["TB"]
     assert current_step(page) == 3
     open_graph(page, page.url)
