@@ -12,6 +12,7 @@ program, then the median ratio. Both run in this one run, so the machine's load 
 import argparse
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -27,6 +28,9 @@ sys.path.insert(0, str(ROOT))
 
 FAN_IN_100 = ("x = torch.tensor(1.0, requires_grad=True)\nc = torch.tensor(2.0)\ny = x\n"
               "for i in range(100):\n    y = y + x * c\ny.backward()\n")
+
+
+FIRST_DECIMAL = re.compile(r"\d+\.\d+")
 
 
 class Failed(Exception):
@@ -94,8 +98,14 @@ def main():
     counter = iter(range(10**9))
 
     def ask(source):
-        # A fresh comment each time: the same graph, but never a cache hit.
-        fresh = f"{source}\n# run {next(counter)}\n"
+        # A fresh comment each time: the same graph, but never a cache hit. For drawings the
+        # first number also moves a little, so that the labels (and so dot's layout, which
+        # the renderer caches by DOT text) are new too.
+        run = next(counter)
+        fresh = f"{source}\n# run {run}\n"
+        if what == "svg":
+            fresh = FIRST_DECIMAL.sub(lambda m: f"{float(m.group()) + 0.001 * (run % 997 + 1):.3f}",
+                                      fresh, count=1)
         if what == "json":
             answer = requests.post(f"{base}/api/graph", json={"source": fresh}, timeout=60)
         else:
