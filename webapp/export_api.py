@@ -24,7 +24,7 @@ class ExportTooLarge(api.NotDrawable):
 
 @bp.get("/api/graph.png")
 def get_graph_png():
-    return exported("png", step=True, scale=True)
+    return exported("png")
 
 
 @bp.get("/api/graph.pdf")
@@ -34,12 +34,12 @@ def get_graph_pdf():
         raise api.BadRequest("'pages' must be final (one page) or steps (one page per step).")
     if pages == "steps" and request.args.get("step") is not None:
         raise api.BadRequest("'step' picks one page; leave it out with pages=steps.")
-    return exported("pdf", step=True, pages=pages)
+    return exported("pdf", pages=pages)
 
 
 @bp.get("/api/graph.gif")
 def get_graph_gif():
-    return exported("gif", scale=True)
+    return exported("gif")
 
 
 @bp.get("/api/graph.dot")
@@ -66,23 +66,24 @@ def special_svg(parameters):
     return exported("animated-svg") if animate else None
 
 
-def exported(kind, *, step=False, scale=False, **options):
-    """Evaluate the program in the query, render it as `kind`, answer with it."""
+def exported(kind, **options):
+    """Evaluate the program in the query, render it as `kind` (both cached, through
+    api.drawing), answer with it."""
     document = api.document_for(request.args)
     options.update(api.drawing_options(request.args))
-    if step:
+    if exports.EXPORTS[kind].stepped:
         options["step"] = api.step_parameter(request.args, document)
-    if scale:
+    if exports.EXPORTS[kind].scaled:
         options["scale"] = scale_parameter(request.args)
-    try:
-        content, media_type = exports.export(document, kind, **options)
-    except TooMuchToExport as error:
-        raise ExportTooLarge(str(error)) from None
-    except render.GraphTooLargeToDraw as error:
-        raise api.NotDrawable(f"{error} The JSON export still has the whole graph.") from None
-    except render.RenderError as error:
-        raise api.NotDrawable(str(error)) from None
-    response = Response(content, mimetype=media_type)
+
+    def make(doc):
+        try:
+            return exports.export(doc, kind, **options)[0]
+        except TooMuchToExport as error:
+            raise ExportTooLarge(str(error)) from None
+
+    response = Response(api.drawing(kind, request.args, options, make),
+                        mimetype=exports.EXPORTS[kind].media_type)
     name = exports.file_name(document, kind, options.get("step"))
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
     return response
