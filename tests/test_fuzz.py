@@ -1,12 +1,12 @@
 """Fuzzing the language and the HTTP API with generated source text: never a 500, never a
 hang past the limit, never a leftover process. Bounded in examples and time; loopback only."""
-import os
 import time
 
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from processes import describe, settle_children
 from webapp import language
 from webapp.errors import ProblemError
 from webapp.forkserver import SPARE_CHILDREN
@@ -47,20 +47,6 @@ def test_the_checker_only_ever_raises_problems(source):
         assert 400 <= problem.status < 500 and problem.detail
 
 
-def spare_children():
-    server = shared_sandbox().pids()
-    return [entry for entry in os.listdir("/proc") if entry.isdigit()
-            and parent(int(entry)) == server]
-
-
-def parent(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return int(stat.read().rsplit(")", 1)[1].split()[1])
-    except (OSError, ValueError):
-        return None
-
-
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.function_scoped_fixture])
 @given(st.one_of(programs, well_formed))
@@ -75,8 +61,7 @@ def test_the_api_never_answers_500_nor_hangs(live_server, source):
 
 def test_nothing_is_left_running_after_the_fuzzing(live_server):
     requests.post(f"{live_server}/api/graph", json={"source": "x = 1"}, timeout=30)
-    deadline = time.monotonic() + 5
-    while len(spare_children()) > SPARE_CHILDREN and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert len(spare_children()) == SPARE_CHILDREN
+    server = shared_sandbox().pids()
+    children = settle_children(server, SPARE_CHILDREN)
+    assert len(children) == SPARE_CHILDREN, describe(children)
     assert requests.get(f"{live_server}/healthz", timeout=5).status_code == 200

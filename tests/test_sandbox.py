@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from problems import assert_problem
+from processes import settle_children
 from webapp import limits
 from webapp.forkserver import SPARE_CHILDREN
 from webapp.sandbox import shared_sandbox
@@ -22,20 +23,6 @@ NORMAL = "x = torch.tensor(3.0, requires_grad=True)\ny = x ** 2\ny.backward()\n"
 
 def post(live_server, source):
     return requests.post(f"{live_server}/api/graph", json={"source": source}, timeout=TIMEOUT)
-
-
-def children_of(pid):
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as stat:
-                    fields = stat.read().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry))
-    return found
 
 
 def test_wall_clock_kills_a_long_program(live_server):
@@ -72,11 +59,8 @@ def test_no_children_are_left_behind(live_server):
     post(live_server, NORMAL)
     server = shared_sandbox().pids()
     assert server is not None
-    # only the spare children, forked ahead for the next requests, once the last is reaped
-    deadline = time.monotonic() + 5
-    while len(children_of(server)) > SPARE_CHILDREN and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert len(children_of(server)) == SPARE_CHILDREN
+    # only the spare children, forked ahead for the next requests, once the last has exited
+    assert len(settle_children(server, SPARE_CHILDREN)) == SPARE_CHILDREN
 
 
 def test_child_limits_are_set(tmp_path):
