@@ -14,9 +14,9 @@ module runs graphviz and keeps that from ever hanging:
 Graphs with more than MAX_DRAWN_NODES nodes are not drawn at all: GraphTooLargeToDraw.
 """
 import functools
-import shutil
 import subprocess
 
+from .dot_process import DotProcess
 from .render_dot import CHEAP_EFFORT, automatic_effort, checked_elements, dot_drawing
 from .render_svg import UnexpectedSvg, annotate
 
@@ -84,6 +84,9 @@ def check_drawable(doc):
             f"The graph has {node_count} nodes; drawings stop at {MAX_DRAWN_NODES}.")
 
 
+DOT = DotProcess(DOT_MEMORY_LIMIT_BYTES)
+
+
 @functools.lru_cache(maxsize=32)
 def layout(dot_source):
     """SVG text from `dot -Tsvg`; cached, since every step of one graph has the same layout."""
@@ -91,10 +94,5 @@ def layout(dot_source):
 
 
 def run_dot(dot_source, *, timeout):
-    command = ["dot", "-Tsvg"]
-    prlimit = shutil.which("prlimit")
-    if prlimit:
-        command = [prlimit, f"--as={DOT_MEMORY_LIMIT_BYTES}", "--", *command]
-    finished = subprocess.run(command, input=dot_source.encode("utf-8"), capture_output=True,
-                              timeout=timeout, check=True)
-    return finished.stdout.decode("utf-8")
+    """dot's SVG for one graph, from this process's long-lived dot (see dot_process)."""
+    return DOT.layout(dot_source, timeout=timeout)
