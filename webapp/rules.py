@@ -473,7 +473,8 @@ def evaluate_partials(known, values, indices, source):
 def as_jacobian(known, partial, values, shape):
     out_shape = tuple(values.like.shape)
     partial = T(partial).to(values.like.dtype)
-    if known.kind == "jacobian":
+    if known.kind == "jacobian" or values.like.numel() == 1 == math.prod(shape):
+        # (one entry in, one out: the partial is the whole Jacobian, whatever the kind)
         return partial.reshape(out_shape + shape)
     if known.kind == "elementwise" or saved(values.fn, "reduction") == 0:   # s broadcast to t
         positions = torch.arange(math.prod(shape)).reshape(shape).expand(out_shape)
