@@ -5,7 +5,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
 
 # Setup first, from the files it reads, so code changes reuse this layer.
-COPY requirements.txt requirements-dev.txt ./
+COPY requirements.txt requirements-dev.txt constraints.txt ./
 COPY scripts/setup.sh scripts/
 RUN scripts/setup.sh --runtime-only && rm -rf /var/lib/apt/lists/* /root/.cache/pip
 

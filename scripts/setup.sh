@@ -27,11 +27,11 @@ PYTHON="${PYTHON:-python3}"
 VENV="$ROOT/.venv"
 STAMP="$VENV/.requirements.sha256"
 if (( runtime_only )); then
-    requirements=(requirements.txt)
+    requirements=(requirements.txt constraints.txt)
     packages=(graphviz fonts-noto-cjk libcairo2)
 else
     # requirements-dev.txt includes requirements.txt, so both go into the stamp.
-    requirements=(requirements-dev.txt requirements.txt)
+    requirements=(requirements-dev.txt requirements.txt constraints.txt)
     packages=(graphviz fonts-noto-cjk libcairo2 chromium)
 fi
 
