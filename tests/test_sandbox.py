@@ -93,3 +93,12 @@ def test_child_limits_are_set(tmp_path):
     assert "wrote" not in result.stdout
     assert result.returncode == -signal.SIGXFSZ or "no write" in result.stdout, result
     assert (tmp_path / "file").read_bytes() == b""
+
+
+def test_the_warm_up_program_runs_cleanly():
+    """Every spare child runs it before its request; it must not fail (nor print a problem)."""
+    from webapp.evaluate import evaluate
+    from webapp.forkserver import WARM_UP_PROGRAM
+    answer = evaluate({"source": WARM_UP_PROGRAM})
+    assert "problem" not in answer, answer
+    assert answer["stdout"].startswith("tensor([")

@@ -31,8 +31,17 @@ READY_LINE = "forkserver ready"
 DONE = b"done"
 READY = b"ready"
 SPARE_CHILDREN = 2
-WARM_UP_PROGRAM = ("x = torch.tensor([1.0, 2.0], requires_grad=True)\n"
-                   "y = (torch.sin(x) * x + 1 / x).sum()\ny.backward()\nprint(x.grad)\n")
+# The lecture's usual operations, so that the pages they touch are copied before a request.
+WARM_UP_PROGRAM = (
+    "import math\n"
+    "W = torch.tensor([[1.0, 2.0], [2.0, 1.0]])\n"
+    "x = torch.tensor([1.0, 2.0], requires_grad=True)\n"
+    "s = torch.tensor(0.5, requires_grad=True)\n"
+    "def f(a):\n    return a ** 2 + 4 * a - 3\n"
+    "t = torch.matmul(torch.matmul(x, W), x) + f(x[0]) * s\n"
+    "u = -1 / (t ** 2 + 1) * torch.log(1 / (1 + torch.exp(-t)) + 1)\n"
+    "y = torch.sin(u) + torch.cos(s * 2) + torch.sigmoid(torch.sum(x)) - x[1] / 3\n"
+    "y.backward()\nprint(x.grad, s.grad.item(), *x.grad.numpy())\n")
 
 
 def send_message(sock, message):
@@ -336,7 +345,8 @@ def warm_up():
     torch.default_generator.manual_seed(0)
     from . import evaluate, internal_values, language  # noqa: F401  (for the children)
     from .interpreter import Interpreter
-    Interpreter(language.check(WARM_UP_PROGRAM.replace("y.backward()", ""))).run()
+    forward_only = WARM_UP_PROGRAM.split("y.backward()")[0]
+    Interpreter(language.check(forward_only)).run()
     # Children share these objects copy-on-write: keep the collector from touching them.
     gc.collect()
     gc.freeze()
