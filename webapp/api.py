@@ -18,13 +18,18 @@ OPTIONS = {"theme": ("light", "dark"), "lang": ("en", "ja"), "direction": ("LR",
 
 @bp.post("/api/graph")
 def post_graph():
+    return jsonify(document_for(json_body()))
+
+
+def json_body():
+    """The request's JSON object, or the 415/400 that says what is wrong with it."""
     if not request.is_json:
-        raise UnsupportedMediaType("Send the program as JSON: {\"source\": \"...\"} with "
+        raise UnsupportedMediaType("Send the request as JSON: {\"source\": \"...\"} with "
                                    "Content-Type: application/json.")
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise BadRequest("The body must be a JSON object such as {\"source\": \"...\"}.")
-    return jsonify(document_for(body))
+    return body
 
 
 @bp.get("/api/graph.json")

@@ -12,12 +12,12 @@ The web process never imports torch: numerics and descent run in the child.
 """
 import math
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 
 from . import forward_mode, language, pipeline
-from .api import document_for, seed_parameter
+from .api import document_for, json_body, seed_parameter
 from .cache import results
-from .errors import BadRequest, ProblemError, UnsupportedMediaType
+from .errors import BadRequest, ProblemError
 from .jsonsafe import json_safe
 from .sandbox import shared_sandbox
 
@@ -55,16 +55,6 @@ def post_forward():
     entry = integer(body, "entry", 0, low=0, high=10**9)
     return jsonify(json_safe(forward_mode.tangents(document, name_parameter(body, "input"),
                                                    entry)))
-
-
-def json_body():
-    if not request.is_json:
-        raise UnsupportedMediaType("Send the request as JSON with Content-Type: "
-                                   "application/json.")
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise BadRequest("The body must be a JSON object such as {\"source\": \"...\"}.")
-    return body
 
 
 def common(body, lesson):
