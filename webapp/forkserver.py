@@ -216,6 +216,7 @@ class ForkServer:
         self.reap()
         self.enforce_wall_clock()
         self.dispatch()
+        self.replenish()
 
     def accept(self):
         while True:
@@ -234,6 +235,8 @@ class ForkServer:
         while self.queue and now - self.queue[0][1] > limits.MAX_QUEUE_WAIT_S:
             self.answer(self.queue.popleft()[0], BUSY)
         while self.queue and len(self.running) < limits.MAX_CONCURRENT_EVALUATIONS:
+            if not self.spares:
+                self.fork_spare()
             connection, _ = self.queue.popleft()
             # A warmed-up spare if there is one; else the oldest, which starts when it is ready.
             pid = next((p for p, (_, ready) in self.spares.items() if ready),
@@ -245,10 +248,16 @@ class ForkServer:
             except OSError:                     # the spare died: answer from another
                 self.queue.appendleft((connection, now))
                 control.close()
-                self.fork_spare()
                 continue
             self.running[pid] = Running(connection, control)
             self.selector.register(control, selectors.EVENT_READ, data=("running", pid))
+
+    def replenish(self):
+        """Fork spares up to SPARE_CHILDREN, but not while a child is at work unless none is
+        left: a fork copies the server's page tables (~10 ms of processor), which would
+        compete with the request being answered."""
+        # One per round, so that a request arriving meanwhile waits for one fork at most.
+        if len(self.spares) < SPARE_CHILDREN and (not self.running or not self.spares):
             self.fork_spare()
 
     def warmed_up(self, pid):
@@ -261,7 +270,6 @@ class ForkServer:
             self.selector.unregister(control)
             control.close()
             del self.spares[pid]
-            self.fork_spare()
 
     def finished(self, pid, answer=None, exited=False):
         """A child answered (or died, or ran out of time): free its slot."""
@@ -294,7 +302,6 @@ class ForkServer:
                 control, _ = self.spares.pop(pid)
                 self.selector.unregister(control)
                 control.close()
-                self.fork_spare()
             elif pid in self.running:
                 self.finished(pid, exited=True)
 
