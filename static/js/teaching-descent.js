@@ -4,24 +4,15 @@
 // rate, number of steps and start.
 import {t} from "./i18n.js";
 import {formatNumber} from "./model.js";
-import {postLesson, runInto} from "./teaching-fetch.js";
+import {LessonPanel, postLesson, runInto} from "./teaching-fetch.js";
 import {linePlot} from "./teaching-plot.js";
 
 const $ = (id) => document.getElementById(id);
 
-export class DescentPanel {
+export class DescentPanel extends LessonPanel {
   constructor(url) {
-    this.url = url;
-    this.button = $("descent-run");
-    this.result = $("descent-result");
-    this.button.addEventListener("click", () => this.run());
+    super(url, "descent");
     this.load(null, null);
-  }
-
-  load(index, source) {
-    this.source = source;
-    this.button.disabled = source === null;
-    this.result.replaceChildren();
   }
 
   request() {

@@ -34,3 +34,21 @@ export async function runInto(result, button, work) {
     button.disabled = false;
   }
 }
+
+// What every lesson panel shares: its Run button (#NAME-run) and result area (#NAME-result),
+// and being reset when a new program is loaded. Subclasses add their own fields in load().
+export class LessonPanel {
+  constructor(url, name) {
+    this.url = url;
+    this.button = document.getElementById(`${name}-run`);
+    this.result = document.getElementById(`${name}-result`);
+    this.button.addEventListener("click", () => this.run());
+  }
+
+  load(index, source) {
+    this.index = index;
+    this.source = source;
+    this.button.disabled = source === null;
+    this.result.replaceChildren();
+  }
+}

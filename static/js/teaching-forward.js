@@ -3,30 +3,24 @@
 // tangent. Stepped node by node on the drawing, with the passes each mode needs.
 import {t} from "./i18n.js";
 import {formatValue, nodeName} from "./model.js";
-import {postLesson, runInto} from "./teaching-fetch.js";
+import {LessonPanel, postLesson, runInto} from "./teaching-fetch.js";
 import {ruleAgrees} from "./teaching-rule.js";
 
 const $ = (id) => document.getElementById(id);
 
-export class ForwardPanel {
+export class ForwardPanel extends LessonPanel {
   constructor(url, view) {
-    this.url = url;
+    super(url, "forward");
     this.view = view;
-    this.button = $("forward-run");
     this.select = $("forward-input");
-    this.result = $("forward-result");
-    this.button.addEventListener("click", () => this.run());
     this.load(null, null);
   }
 
   load(index, source) {
-    this.index = index;
-    this.source = source;
+    super.load(index, source);
     this.lesson = null;
-    this.button.disabled = source === null;
     const options = (index?.inputs || []).map((n) => new Option(nodeName(n), n.id));
     this.select.replaceChildren(...options);
-    this.result.replaceChildren();
   }
 
   run() {

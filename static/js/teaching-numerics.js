@@ -4,7 +4,7 @@
 import {t} from "./i18n.js";
 import {formatNumber, formatValue} from "./model.js";
 import {linePlot} from "./teaching-plot.js";
-import {postLesson, runInto} from "./teaching-fetch.js";
+import {LessonPanel, postLesson, runInto} from "./teaching-fetch.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -14,19 +14,10 @@ function cell(row, text, header = false) {
   row.append(c);
 }
 
-export class NumericsPanel {
+export class NumericsPanel extends LessonPanel {
   constructor(url) {
-    this.url = url;
-    this.button = $("numerics-run");
-    this.result = $("numerics-result");
-    this.button.addEventListener("click", () => this.run());
+    super(url, "numerics");
     this.load(null, null);
-  }
-
-  load(index, source) {
-    this.source = source;
-    this.button.disabled = source === null;
-    this.result.replaceChildren();
   }
 
   run() {
