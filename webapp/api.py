@@ -64,13 +64,23 @@ def drawing(kind, parameters, options, draw):
 
 
 def document_for(parameters):
+    source, output, seed = program_parameters(parameters)
+    return pipeline.graph_document(source, output=output, seed=seed)
+
+
+def program_parameters(parameters):
+    """The program, the variable to differentiate and the seed of a request, checked."""
     source = parameters.get("source")
     if not isinstance(source, str) or not source.strip():
         raise BadRequest("'source' must be a non-empty string holding the program.")
-    output = parameters.get("output")
-    if output is not None and (not isinstance(output, str) or not output.isidentifier()):
-        raise BadRequest("'output' must be a variable name.")
-    return pipeline.graph_document(source, output=output, seed=seed_parameter(parameters))
+    return source, name_parameter(parameters, "output"), seed_parameter(parameters)
+
+
+def name_parameter(parameters, name):
+    value = parameters.get(name)
+    if value is not None and (not isinstance(value, str) or not value.isidentifier()):
+        raise BadRequest(f"'{name}' must be a variable name.")
+    return value
 
 
 def seed_parameter(parameters):

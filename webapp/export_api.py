@@ -90,14 +90,8 @@ def exported(kind, **options):
 
 
 def torchviz_svg(parameters):
-    source = parameters.get("source")
-    if not isinstance(source, str) or not source.strip():
-        raise api.BadRequest("'source' must be a non-empty string holding the program.")
-    output = parameters.get("output")
-    if output is not None and not output.isidentifier():
-        raise api.BadRequest("'output' must be a variable name.")
-    dot_source = pipeline.torchviz_dot(source, output=output,
-                                       seed=api.seed_parameter(parameters))
+    source, output, seed = api.program_parameters(parameters)
+    dot_source = pipeline.torchviz_dot(source, output=output, seed=seed)
     try:
         svg = torchviz_view.to_svg(dot_source)
     except render.RenderError as error:

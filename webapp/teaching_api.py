@@ -15,7 +15,7 @@ import math
 from flask import Blueprint, jsonify
 
 from . import forward_mode, language, pipeline
-from .api import document_for, json_body, seed_parameter
+from .api import document_for, json_body, name_parameter, program_parameters
 from .cache import results
 from .errors import BadRequest, ProblemError
 from .jsonsafe import json_safe
@@ -58,12 +58,9 @@ def post_forward():
 
 
 def common(body, lesson):
-    source = body.get("source")
-    if not isinstance(source, str) or not source.strip():
-        raise BadRequest("'source' must be a non-empty string holding the program.")
+    source, output, seed = program_parameters(body)
     language.check(source)              # refuse early, without spending a sandbox child
-    found = {"lesson": lesson, "source": source, "seed": seed_parameter(body)}
-    output = name_parameter(body, "output")
+    found = {"lesson": lesson, "source": source, "seed": seed}
     if output:
         found["output"] = output
     return found
@@ -78,13 +75,6 @@ def run_lesson(lesson):
             raise ProblemError.from_dict(answer["problem"])
         return json_safe(answer["lesson"])
     return results.get_or_compute(key, compute)
-
-
-def name_parameter(body, name):
-    value = body.get(name)
-    if value is not None and (not isinstance(value, str) or not value.isidentifier()):
-        raise BadRequest(f"'{name}' must be a variable name.")
-    return value
 
 
 def choice(body, name, allowed):
