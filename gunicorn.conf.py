@@ -1,10 +1,10 @@
 """Gunicorn settings for `./app.sh serve` and the Docker image.
 
-Settings come from the environment, declared in webapp/settings.py (listed in the README).
+Settings come from the environment, declared in webapp/core/settings.py (listed in the README).
 """
 import os
 
-from webapp import settings
+from webapp.core import settings
 
 bind = settings.value("AUTOGRAD_BIND")
 workers = int(settings.value("AUTOGRAD_WORKERS"))
@@ -25,7 +25,7 @@ control_socket_disable = True
 def on_starting(server):
     """One fork server for all workers, started by the master (which never imports torch),
     so that the cap on concurrent evaluations holds for the whole machine."""
-    from webapp.sandbox import Sandbox
+    from webapp.sandbox.client import Sandbox
     sandbox = Sandbox()
     sandbox.ensure_running()
     os.environ["AUTOGRAD_FORKSERVER_SOCKET"] = sandbox.path

@@ -16,8 +16,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from webapp import exports, pipeline, render, torchviz_view  # noqa: E402
-from webapp.raster import TooMuchToExport  # noqa: E402
+from webapp.pipeline import evaluation as pipeline  # noqa: E402
+from webapp.render import drawing as render  # noqa: E402
+from webapp.render import exports, torchviz_view  # noqa: E402
+from webapp.render.raster import TooMuchToExport  # noqa: E402
 
 LECTURE = json.loads((ROOT.parent / "shared" / "lecture_examples.json").read_text("utf-8"))
 DIFFICULT = next(e["source"] for e in LECTURE["examples"] if e["id"] == "difficult")

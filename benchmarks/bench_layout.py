@@ -14,7 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from webapp import render, render_dot  # noqa: E402
+from webapp.render import dot as render_dot  # noqa: E402
+from webapp.render import drawing as render  # noqa: E402
 
 
 def scalar_node(index, kind, label, value, grad, name=None):

@@ -113,7 +113,7 @@ class Server:
                 b"gunicorn" in read_cmdline(pid)]
 
     def evaluation_children(self):
-        servers = [pid for pid in self.tree() if b"webapp.forkserver" in read_cmdline(pid)]
+        servers = [pid for pid in self.tree() if b"webapp.sandbox.server" in read_cmdline(pid)]
         return [pid for pid in self.tree() if parent_of(pid) in servers]
 
     def stop(self):

@@ -7,7 +7,7 @@ import pytest
 import requests
 
 from problems import assert_problem
-from webapp import limits
+from webapp.core import limits
 
 TIMEOUT = 30
 

@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from webapp.cache import ResultCache
-from webapp.errors import LimitExceeded, RunFailed
+from webapp.pipeline.cache import ResultCache
+from webapp.core.errors import LimitExceeded, RunFailed
 
 
 def test_hits_do_not_compute_again():
@@ -64,7 +64,7 @@ def test_deterministic_problems_are_cached_and_raised_again():
 
 
 def test_load_dependent_problems_are_not_cached():
-    from webapp.errors import Busy
+    from webapp.core.errors import Busy
     cache, calls = ResultCache(10_000), []
 
     def busy():
@@ -102,7 +102,7 @@ def test_waiters_share_a_load_dependent_failure_and_later_requests_compute_again
 
 
 def test_a_program_that_used_its_whole_time_is_cached_but_other_limits_are_not():
-    from webapp.errors import TimeLimit
+    from webapp.core.errors import TimeLimit
     cache, calls = ResultCache(10_000), []
 
     def stopped(problem):
@@ -119,7 +119,7 @@ def test_a_program_that_used_its_whole_time_is_cached_but_other_limits_are_not()
 
 
 def test_a_timeout_on_a_busy_server_is_kept_only_briefly(monkeypatch):
-    from webapp import cache as cache_module
+    from webapp.pipeline import cache as cache_module
     cache, calls, now = ResultCache(10_000), [], [1000.0]
     monkeypatch.setattr(cache_module.time, "monotonic", lambda: now[0])
 

@@ -6,8 +6,8 @@ import pytest
 import torch
 from problems import assert_problem
 
-from webapp import numerics
-from webapp.evaluate import evaluate
+from webapp.execution.lessons import numerics
+from webapp.execution.entry import evaluate
 
 DIFFICULT = "x = torch.tensor(1.0, requires_grad=True)\n" \
             "y = -1 / (x ** 2 + 1) * torch.log(1 / (1 + torch.exp(-x)) + 1)\ny.backward()\n"

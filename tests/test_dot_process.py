@@ -3,7 +3,7 @@ import subprocess
 
 import pytest
 
-from webapp.dot_process import DotProcess
+from webapp.render.dot_process import DotProcess
 
 SMALL = 'digraph g { a -> b [label="local 2"]; }'
 

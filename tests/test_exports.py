@@ -12,7 +12,8 @@ from PIL import Image, ImageChops, ImageStat
 from pypdf import PdfReader
 
 from tests.problems import assert_problem
-from webapp import animate, raster, render
+from webapp.render import animate, raster
+from webapp.render import drawing as render
 
 SIN_EXP = ("x = torch.tensor(2.0, requires_grad=True)\n"
            "y = torch.sin((x + 2) + (1 + torch.exp(x ** 2)))\ny.backward()\n")

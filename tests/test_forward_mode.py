@@ -6,8 +6,9 @@ import pytest
 import torch
 from problems import assert_problem
 
-from webapp import forward_mode, graph
-from webapp.evaluate import evaluate
+from webapp.graph import forward_mode
+from webapp.graph import model as graph
+from webapp.execution.entry import evaluate
 
 import torch.autograd.forward_ad as fwAD  # noqa: E402
 import torch.func  # noqa: E402

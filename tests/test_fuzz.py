@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 
 from processes import describe, settle_children
 from webapp import language
-from webapp.errors import ProblemError
-from webapp.forkserver import SPARE_CHILDREN
-from webapp.sandbox import shared_sandbox
+from webapp.core.errors import ProblemError
+from webapp.sandbox.server import SPARE_CHILDREN
+from webapp.sandbox.client import shared_sandbox
 
 TOKENS = ["x", "y", "z", "torch", ".", "tensor", "ones", "sum", "backward", "grad", "data",
           "sin", "exp", "matmul", "requires_grad", "=", "==", "(", ")", "[", "]", ",", ":",

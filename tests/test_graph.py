@@ -9,8 +9,9 @@ import networkx as nx
 import pytest
 import torch
 
-from webapp import graph, limits
-from webapp.evaluate import evaluate
+from webapp.core import limits
+from webapp.graph import model as graph
+from webapp.execution.entry import evaluate
 
 
 def document(source, **request):

@@ -10,8 +10,8 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from webapp import graph
-from webapp.evaluate import evaluate
+from webapp.graph import model as graph
+from webapp.execution.entry import evaluate
 
 SHAPES = [(), (3,), (2, 3)]
 UNARY = {

@@ -2,8 +2,8 @@
 Runs in-process through `evaluate` (what the sandbox child runs)."""
 import pytest
 
-from webapp import limits
-from webapp.evaluate import evaluate
+from webapp.core import limits
+from webapp.execution.entry import evaluate
 
 GRAD_X = "x = torch.tensor(2.0, requires_grad=True)\n"
 

@@ -1,8 +1,9 @@
 """The language checker: what is refused before anything runs, with line and column."""
 import pytest
 
-from webapp import language, limits
-from webapp.errors import NotAllowed, SourceTooLarge, SyntaxProblem
+from webapp import language
+from webapp.core import limits
+from webapp.core.errors import NotAllowed, SourceTooLarge, SyntaxProblem
 
 
 def refused(source):

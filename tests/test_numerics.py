@@ -7,8 +7,8 @@ import pytest
 import torch
 from problems import assert_problem
 
-from webapp import numerics
-from webapp.evaluate import evaluate
+from webapp.execution.lessons import numerics
+from webapp.execution.entry import evaluate
 
 SIN_EXP = "x = torch.tensor(2.0, requires_grad=True)\n" \
           "y = torch.sin((x + 2) + (1 + torch.exp(x ** 2)))\ny.backward()\n"

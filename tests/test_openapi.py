@@ -13,7 +13,7 @@ from schemathesis.specs.openapi.checks import (content_type_conformance,
                                                response_schema_conformance,
                                                status_code_conformance)
 
-from webapp import openapi
+from webapp.web import openapi
 
 GENERATED_PER_OPERATION = 15
 

@@ -5,9 +5,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from benchmarks.bench_layout import fan_in_doc, skip_chain_doc
-from webapp import render
-from webapp import render_dot
-from webapp.render_dot import format_value
+from webapp.render import drawing as render
+from webapp.render import dot as render_dot
+from webapp.render.dot import format_value
 
 SVG = "{http://www.w3.org/2000/svg}"
 

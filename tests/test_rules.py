@@ -6,8 +6,9 @@ import math
 import pytest
 import torch
 
-from webapp import graph, rules
-from webapp.evaluate import evaluate
+from webapp.execution.rules import annotate as rules
+from webapp.graph import model as graph
+from webapp.execution.entry import evaluate
 
 VEC = "x = torch.tensor([0.3, 0.5, 0.7], requires_grad=True)\n" \
       "y = torch.tensor([0.2, 0.4, 0.9], requires_grad=True)\n" \

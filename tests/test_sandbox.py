@@ -12,9 +12,9 @@ import requests
 
 from problems import assert_problem
 from processes import settle_children
-from webapp import limits
-from webapp.forkserver import SPARE_CHILDREN
-from webapp.sandbox import shared_sandbox
+from webapp.core import limits
+from webapp.sandbox.server import SPARE_CHILDREN
+from webapp.sandbox.client import shared_sandbox
 
 TIMEOUT = 60
 SLOW = "a = torch.ones(300, 300)\nfor i in range(100000):\n    b = a @ a\n"
@@ -67,7 +67,8 @@ def test_child_limits_are_set(tmp_path):
     """The child's rlimits, read back in a fresh interpreter that applies them."""
     script = textwrap.dedent("""
         import resource, sys
-        from webapp import forkserver, limits
+        from webapp.core import limits
+        from webapp.sandbox import server as forkserver
         forkserver.limit_myself()
         print(resource.getrlimit(resource.RLIMIT_CPU)[0] == limits.CPU_TIME_S,
               resource.getrlimit(resource.RLIMIT_FSIZE) == (0, 0),
@@ -97,8 +98,8 @@ def test_child_limits_are_set(tmp_path):
 
 def test_the_warm_up_program_runs_cleanly():
     """Every spare child runs it before its request; it must not fail (nor print a problem)."""
-    from webapp.evaluate import evaluate
-    from webapp.forkserver import WARM_UP_PROGRAM
+    from webapp.execution.entry import evaluate
+    from webapp.sandbox.server import WARM_UP_PROGRAM
     answer = evaluate({"source": WARM_UP_PROGRAM})
     assert "problem" not in answer, answer
     assert answer["stdout"].startswith("tensor([")

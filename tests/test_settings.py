@@ -1,7 +1,8 @@
 """Every setting is declared once, with a default and help, and documented in the README."""
 from conftest import REPO
 
-from webapp import create_app, settings
+from webapp import create_app
+from webapp.core import settings
 
 
 def test_every_setting_is_in_the_readme():

@@ -8,8 +8,10 @@ import networkx as nx
 import pytest
 
 from tests.problems import assert_problem
-from webapp import pipeline, render, torchviz_view
-from webapp.errors import ProblemError
+from webapp.pipeline import evaluation as pipeline
+from webapp.render import drawing as render
+from webapp.render import torchviz_view
+from webapp.core.errors import ProblemError
 
 SIN_EXP = ("x = torch.tensor(2.0, requires_grad=True)\n"
            "y = torch.sin((x + 2) + (1 + torch.exp(x ** 2)))\ny.backward()\n")

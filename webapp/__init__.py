@@ -1,29 +1,21 @@
-"""The Flask application factory: configuration, blueprints and error handling."""
-from pathlib import Path
+"""The autograd graph visualiser, one package per stage of DESIGN.md (arrows point down):
 
-from flask import Flask
+    web        Flask: pages, /api, parameters, problem responses, OpenAPI, protection
+    pipeline   the one way to the sandbox, and the result cache
+    render     graph JSON -> DOT, SVG, animated SVG, PNG, PDF, GIF   (no torch, no flask)
+    graph      sandbox trace -> networkx -> graph JSON; forward mode (no torch, no flask)
+    sandbox    fork server, single-use children, the wire protocol  (torch only through the
+               entry point it is given)
+    execution  the interpreter under torch, capture, rules, lessons (the sandbox child only)
+    language   the checker and the names it allows                   (no torch)
+    core       errors, limits, settings, JSON-safe numbers           (no torch, flask, networkx)
 
-from . import settings
-
-ROOT = Path(__file__).resolve().parent.parent
+`create_app` is imported lazily, so that importing any stage (the sandbox child imports
+`webapp.execution`) does not import Flask.
+"""
 
 
 def create_app(test_config=None):
-    app = Flask(
-        __name__,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
-    )
-    app.config.from_mapping(settings.as_config())
-    if test_config is not None:
-        app.config.update(test_config)
-    app.config["MAX_CONTENT_LENGTH"] = int(app.config["AUTOGRAD_MAX_REQUEST_BYTES"])
-
-    from . import api, cache, export_api, pages, protection, teaching_api
-    cache.results.max_bytes = int(app.config["AUTOGRAD_CACHE_BYTES"])
-    protection.init_app(app, limited_blueprints=[api.bp, export_api.bp, teaching_api.bp])
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(export_api.bp)
-    app.register_blueprint(teaching_api.bp)
-    return app
+    """The Flask application (see webapp.web.app)."""
+    from webapp.web.app import create_app as create
+    return create(test_config)

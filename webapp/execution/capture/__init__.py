@@ -1,0 +1,1 @@
+"""What autograd did: the forward ops on their nodes, the backward flow, local Jacobians."""

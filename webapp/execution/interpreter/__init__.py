@@ -1,0 +1,1 @@
+"""The allowlist interpreter: a checked program compiled to closures and run under torch."""

@@ -1,0 +1,196 @@
+"""The interpreter: runs a checked program (`language.Program`) under real PyTorch.
+
+The program is compiled to closures first (`compiler`); this class holds the state and the
+semantics they call: names and frames, Python and tensor operations, attributes, subscripts.
+Values come only from the tables in `allowlist`, tensor methods are called through
+`torch.Tensor`'s own functions by listed name, and every tensor operation goes through
+`tensor_call`, which checks sizes (`guard`) and notes the operation for the graph (`capture`).
+Runs inside the sandbox child.
+"""
+import operator
+
+import torch
+
+from webapp.core import limits
+from webapp.execution.interpreter import allowlist
+from webapp.execution.interpreter.builtins import BoundMethod, Builtins
+from webapp.execution.capture.trace import Recorder, freeze
+from webapp.execution.interpreter.compiler import Compiler
+from webapp.core.errors import LimitExceeded, NotAllowed, ProblemError
+from webapp.execution.interpreter.flow import Break, Continue, Return, position, run_failed
+from webapp.execution.interpreter.guard import Guard
+
+IN_PLACE = {operator.add: operator.iadd, operator.sub: operator.isub,
+            operator.mul: operator.imul, operator.truediv: operator.itruediv,
+            operator.floordiv: operator.ifloordiv, operator.mod: operator.imod,
+            operator.pow: operator.ipow, operator.matmul: operator.imatmul}
+# Errors that PyTorch and Python raise for a program's mistakes: shown as they are.
+PROGRAM_ERRORS = (RuntimeError, ValueError, TypeError, IndexError, ZeroDivisionError,
+                  ArithmeticError, KeyError, AttributeError, NotImplementedError)
+Tensor = torch.Tensor
+
+
+class Interpreter:
+    def __init__(self, program, echo=False):
+        self.program = program
+        self.echo = echo                 # a REPL paste: bare expressions print their value
+        self.recorder = Recorder()
+        self.guard = Guard()
+        self.builtins = Builtins(self)
+        self.globals = {"torch": allowlist.TORCH}
+        self.frames = [self.globals]
+        self.steps = 0
+        self.last_backward = None        # (tensor, gradient) of the last .backward()
+        self.last_graph_value = None     # the last expression or assignment with a grad_fn
+        self.warnings = []
+        # Lessons (numerics, descent) watch the run: each tensor made that autograd did not
+        # record (leaves, constants: to perturb, replace or widen them), each `NAME.data = ...`.
+        self.on_tensor = None
+        self.on_data = None
+        self.body = Compiler(self).block(program.tree.body)
+
+    def run(self):
+        try:
+            self.run_block(self.body)
+        except (Break, Continue, Return):
+            raise NotAllowed("'return', 'break' and 'continue' belong inside a function or loop.")
+
+    def run_block(self, block):
+        for statement, node in block:
+            self.steps += 1
+            if self.steps > limits.MAX_STEPS:
+                raise LimitExceeded(f"The program ran more than {limits.MAX_STEPS:,} steps.",
+                                    **position(node))
+            try:
+                statement()
+            except (ProblemError, Return, Break, Continue):
+                raise
+            except PROGRAM_ERRORS as error:
+                raise run_failed(error, node) from None
+            except RecursionError:
+                raise LimitExceeded("The program nests too deeply.", **position(node))
+
+    # Names --------------------------------------------------------------------------------
+
+    def bind(self, name, value):
+        self.frames[-1][name] = value
+        if type(value) is Tensor:
+            self.recorder.name(value, name)
+            if value.grad_fn is not None:
+                self.last_graph_value = value
+
+    # Operations ---------------------------------------------------------------------------
+
+    def truth(self, value, node):
+        try:
+            return bool(value)
+        except PROGRAM_ERRORS as error:
+            raise run_failed(error, node) from None
+
+    def binary(self, op, left, right, node):
+        if type(left) is Tensor or type(right) is Tensor:
+            return self.tensor_call(op, (left, right), {}, node)
+        self.builtins.check_python_operation(op, left, right, node)
+        try:
+            return self.builtins.check_value(op(left, right), node)
+        except PROGRAM_ERRORS as error:
+            raise run_failed(error, node) from None
+
+    def augmented(self, op, current, operand, node):
+        if type(current) is Tensor:                  # Python's += on a tensor is in place
+            return self.tensor_call(IN_PLACE[op], (current, operand), {}, node, replay_as=op,
+                                    in_place=True)
+        return self.binary(op, current, operand, node)
+
+    def unary(self, op, value, node):
+        if type(value) is Tensor:
+            return self.tensor_call(op, (value,), {}, node)
+        try:
+            return op(value)
+        except PROGRAM_ERRORS as error:
+            raise run_failed(error, node) from None
+
+    def comparison(self, compare, left, right, node):
+        if compare is operator.is_ or compare is operator.is_not:
+            return compare(left, right)
+        if type(left) is Tensor or type(right) is Tensor:
+            return self.tensor_call(compare, (left, right), {}, node)
+        try:
+            return compare(left, right)
+        except PROGRAM_ERRORS as error:
+            raise run_failed(error, node) from None
+
+    def attribute_of(self, owner, node):
+        name = node.attr
+        if isinstance(owner, allowlist.Namespace) and name in owner.members:
+            return owner.members[name]
+        if type(owner) is Tensor:
+            if name in allowlist.TENSOR_ATTRIBUTES:
+                return getattr(owner, name)
+            if name in allowlist.TENSOR_METHODS:
+                return BoundMethod(owner, name)
+        kind = repr(owner) if isinstance(owner, allowlist.Namespace) else \
+            f"'{type(owner).__name__}' object"
+        raise run_failed(AttributeError(f"{kind} has no attribute '{name}' here"), node)
+
+    def subscript(self, owner, index, node):
+        if type(owner) is Tensor:
+            return self.tensor_call(operator.getitem, (owner, index), {}, node,
+                                    label=index_label(index))
+        if isinstance(owner, (list, tuple, torch.Size, str)) or \
+                type(owner).__module__ == "torch.return_types":
+            try:
+                return owner[index]
+            except PROGRAM_ERRORS as error:
+                raise run_failed(error, node) from None
+        raise run_failed(TypeError(f"'{type(owner).__name__}' object is not subscriptable"),
+                         node)
+
+    @staticmethod
+    def check_length(items, node):
+        if len(items) > limits.MAX_LIST_ITEMS:
+            raise LimitExceeded("This list is too long.", **position(node))
+
+    # Tensor operations --------------------------------------------------------------------
+
+    def tensor_call(self, func, args, kwargs, node, label=None, replay_as=None,
+                    in_place=False):
+        """Run one tensor operation: check sizes, run it, note it for the graph."""
+        try:
+            self.guard.before(func, args, kwargs)
+            before = None
+            if in_place:
+                self.recorder.protect_value(args[0])
+                if any(isinstance(a, torch.Tensor) and a.requires_grad for a in args):
+                    before = freeze(args, in_place=True)
+            result = func(*args, **kwargs)
+            self.guard.after(result)
+        except ProblemError as problem:
+            if problem.line is None:
+                problem.line, problem.column = position(node).values()
+            raise
+        except PROGRAM_ERRORS as error:
+            raise run_failed(error, node) from None
+        except MemoryError:
+            raise LimitExceeded("The program ran out of memory.", **position(node)) from None
+        if type(result) is torch.Tensor and result.grad_fn is not None:
+            self.recorder.record(result, replay_as or func, before or freeze(args), kwargs,
+                                 label)
+        elif self.on_tensor is not None and type(result) is torch.Tensor:
+            self.on_tensor(result)
+        return result
+
+
+def index_label(index):
+    parts = index if isinstance(index, tuple) else (index,)
+    return "[" + ", ".join(index_part(p) for p in parts) + "]"
+
+
+def index_part(part):
+    if isinstance(part, slice):
+        bounds = (part.start, part.stop) if part.step is None else \
+            (part.start, part.stop, part.step)
+        return ":".join("" if x is None else str(x) for x in bounds)
+    if isinstance(part, torch.Tensor):
+        return "tensor"
+    return str(part)

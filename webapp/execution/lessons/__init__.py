@@ -1,0 +1,1 @@
+"""The lecture's lessons that re-run the program: numerics and gradient descent."""

@@ -1,0 +1,142 @@
+"""Forward mode on the same graph: tangents flowing from one input toward the output.
+
+`tangents(document, input_id, entry=0)` seeds the chosen input entry with tangent 1 (every other
+input with 0) and walks the nodes in id (topological) order: each op node's tangent is the sum,
+over its incoming edges, of the edge's local Jacobian times the source's tangent (a
+Jacobian-vector product). One such pass gives d output / d (that one input entry); the full
+gradient needs one pass per input entry, where reverse mode needed one backward pass for a
+scalar output. Plain Python on the graph JSON (docs/graph-json.md); no torch here.
+"""
+import math
+
+from webapp.core.errors import ProblemError
+
+
+class NoSuchInput(ProblemError):
+    status, slug, title = 400, "bad-request", "The request is not valid"
+
+
+def tangents(document, input_id=None, entry=0):
+    nodes = {node["id"]: node for node in document["graph"]["nodes"]}
+    inputs = [node for node in nodes.values() if node["kind"] == "input"]
+    chosen = choose(inputs, input_id, entry)
+    incoming = {}
+    for edge in document["graph"]["edges"]:
+        incoming.setdefault(edge["target"], []).append(edge)
+    flat = {}                      # node id -> flat tangent (list), or None when unknown
+    steps = []
+    for node_id in sorted(nodes, key=lambda n: int(n[1:])):
+        node = nodes[node_id]
+        size = numel(node)
+        if node["kind"] != "op":
+            flat[node_id] = one_hot(size, entry) if node_id == chosen["id"] else zeros(size)
+            continue
+        edges = [e for e in incoming.get(node_id, []) if not e["constant"]]
+        used = [e for e in edges if flat[e["source"]] is None or any(flat[e["source"]])]
+        size = size if size is not None else size_from_edges(edges, nodes, flat)
+        flat[node_id] = tangent_of(size, used, nodes, flat)
+        if used:
+            steps.append({"phase": "tangent", "node": node_id, "edges": [e["id"] for e in used]})
+    output = document["output"]
+    count = sum(numel(node) or 0 for node in inputs)
+    return {"input": chosen["id"], "entry": entry,
+            "tangents": {k: nest(v, nodes[k]["shape"]) for k, v in flat.items()},
+            "timeline": steps, "output_tangent": nest(flat[output], nodes[output]["shape"]),
+            "grad": entry_of(chosen["grad"], entry),
+            "passes": {"forward_mode": count,
+                       "reverse_mode": max(1, numel(nodes[output]) or 1)}}
+
+
+def choose(inputs, input_id, entry):
+    if not inputs:
+        raise NoSuchInput("The graph has no input that requires grad.")
+    chosen = inputs[0] if input_id is None else next(
+        (n for n in inputs if input_id in (n["id"], n["name"])), None)
+    if chosen is None:
+        raise NoSuchInput(f"'{input_id}' is not an input of this graph.")
+    size = numel(chosen)
+    if size is None or not 0 <= entry < size:
+        raise NoSuchInput(f"'entry' must be from 0 to {(size or 1) - 1} for "
+                          f"{chosen['name'] or chosen['id']}.")
+    return chosen
+
+
+def size_from_edges(edges, nodes, flat):
+    """The entry count of a node whose value was not recorded (made inside a library call),
+    from an incoming Jacobian: its entries are target entries × source entries."""
+    for edge in edges:
+        source = flat[edge["source"]]
+        if edge["local"] is not None and source:
+            entries = len(flatten(edge["local"]))
+            if entries % len(source) == 0:
+                return entries // len(source)
+    return None
+
+
+def tangent_of(size, used, nodes, flat):
+    """Sum over the used edges of J(edge) · tangent(source); None if a Jacobian is unknown."""
+    if size is None:
+        return None
+    total = zeros(size)
+    for edge in used:
+        tangent = flat[edge["source"]]
+        if tangent is None:
+            return None
+        jacobian = matrix(edge["local"], size, len(tangent))
+        if jacobian is None:
+            return None
+        for i, row in enumerate(jacobian):
+            total[i] += sum(j * t for j, t in zip(row, tangent))
+    return total
+
+
+def matrix(local, rows, columns):
+    """The edge's Jacobian as `rows` lists of `columns` numbers, or None.
+
+    autograd's node, called alone, may give a broadcast operand's gradient before it is summed
+    to the operand's shape (x * s with s a scalar): for a scalar source those columns add up."""
+    if local is None or columns is None:
+        return None
+    values = flatten(local)
+    if not all(isinstance(v, (int, float)) for v in values) or len(values) % rows:
+        return None
+    width = len(values) // rows
+    table = [values[i * width:(i + 1) * width] for i in range(rows)]
+    if width == columns:
+        return table
+    return [[sum(row)] for row in table] if columns == 1 else None
+
+
+def numel(node):
+    return None if node["shape"] is None else math.prod(node["shape"])
+
+
+def zeros(size):
+    return None if size is None else [0.0] * size
+
+
+def one_hot(size, entry):
+    return [1.0 if i == entry else 0.0 for i in range(size)]
+
+
+def flatten(value):
+    if isinstance(value, list):
+        return [x for item in value for x in flatten(item)]
+    return [value]
+
+
+def nest(flat, shape):
+    """A flat list as nested lists of `shape` (a number for shape [])."""
+    if flat is None:
+        return None
+    if shape is None:              # not recorded: the entries, flat
+        return flat
+    if not shape:
+        return flat[0]
+    step = len(flat) // shape[0]
+    return [nest(flat[i * step:(i + 1) * step], shape[1:]) for i in range(shape[0])]
+
+
+def entry_of(value, entry):
+    values = flatten(value)
+    return values[entry] if value is not None and entry < len(values) else None

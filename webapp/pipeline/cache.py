@@ -1,0 +1,115 @@
+"""A bytes-bounded LRU cache of results, where identical concurrent misses compute once.
+
+Two hundred students opening the same link cost one evaluation and one layout per worker
+process: the first request computes, the ones that arrive meanwhile wait for its result.
+Results are graph documents, rendered images, and the problems of programs that fail the same
+way every time; a program stopped by the clock on a busy server is kept for a few seconds only,
+so that a rush of the same runaway loop does not take the sandbox again and again.
+"""
+import collections
+import json
+import threading
+import time
+
+from webapp.core.errors import ProblemError
+
+# Problems that depend on the program alone, not on the server's load. A wall-clock stop is
+# "time-limit" when the program had the processor all along (it will time out again), and
+# "limit-exceeded" when the server was busy (it might not).
+DETERMINISTIC_PROBLEMS = {"not-allowed", "syntax-error", "too-large", "run-failed", "no-graph",
+                          "time-limit"}
+BUSY_TIMEOUT_TTL_S = 10.0
+
+
+def size_of(value):
+    if isinstance(value, (bytes, str)):
+        return len(value)
+    return len(json.dumps(value))
+
+
+class Flight:
+    """A result being computed: its outcome (value or exception) once `done` is set."""
+
+    def __init__(self):
+        self.done = threading.Event()
+        self.outcome = None
+
+
+class ResultCache:
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self.entries = collections.OrderedDict()     # key -> (value or problem, size, expiry)
+        self.bytes = 0
+        self.in_flight = {}                          # key -> Flight
+        self.lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get_or_compute(self, key, compute):
+        """The cached value for `key`, or `compute()`'s. Requests that arrive while it is being
+        computed wait for it and share its outcome, a raised problem included (they came in
+        the same rush); only deterministic problems are kept for later requests."""
+        with self.lock:
+            if key in self.entries and self.entries[key][2] < time.monotonic():
+                self._evict(key)
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                self.hits += 1
+                return self._unpack(self.entries[key][0])
+            flight = self.in_flight.get(key)
+            computing = flight is None
+            if computing:
+                flight = self.in_flight[key] = Flight()
+                self.misses += 1
+        if not computing:
+            flight.done.wait()
+            return self._unpack(flight.outcome)
+        try:
+            flight.outcome = compute()
+        except ProblemError as problem:
+            flight.outcome = problem
+            if problem.slug in DETERMINISTIC_PROBLEMS:
+                self._store(key, problem)
+            elif problem.slug == "limit-exceeded" and "longer than" in problem.detail:
+                self._store(key, problem, ttl=BUSY_TIMEOUT_TTL_S)
+            raise
+        except BaseException as error:          # waiters must not wait forever
+            flight.outcome = error
+            raise
+        else:
+            self._store(key, flight.outcome)
+            return flight.outcome
+        finally:
+            with self.lock:
+                del self.in_flight[key]
+            flight.done.set()
+
+    @staticmethod
+    def _unpack(entry):
+        if isinstance(entry, ProblemError):
+            raise ProblemError.from_dict(entry.to_dict())    # a fresh one per request
+        if isinstance(entry, BaseException):
+            raise RuntimeError("the request computing this result failed") from entry
+        return entry
+
+    def _store(self, key, value, ttl=None):
+        size = size_of(value.to_dict() if isinstance(value, ProblemError) else value)
+        if size > self.max_bytes // 4:                # one entry never takes the whole cache
+            return
+        with self.lock:
+            expiry = time.monotonic() + ttl if ttl else float("inf")
+            self.entries[key] = (value, size, expiry)
+            self.bytes += size
+            while self.bytes > self.max_bytes:
+                self._evict(next(iter(self.entries)))
+
+    def _evict(self, key):
+        _, size, _ = self.entries.pop(key)
+        self.bytes -= size
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+            self.bytes = 0
+
+
+results = ResultCache(64 * 1024 * 1024)      # the process's cache; create_app sets its size

@@ -1,0 +1,69 @@
+"""What stands between the app and a busy or hostile lecture hall: per-client rate limits on
+the evaluating endpoints (Flask-Limiter), security headers on every response, and trust in a
+configured number of reverse proxies for the client's address.
+
+The global cap on concurrent evaluations lives in the fork server (`forkserver.py`); this is
+the per-client layer in front of it.
+"""
+import math
+import time
+
+from flask import current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from webapp.core.errors import ProblemError
+
+# The page loads only its own scripts, styles, fonts and images; drawings are inlined from the
+# API as data, never as script. KaTeX sets styles through the DOM (allowed without
+# 'unsafe-inline').
+PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: "
+               "blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+               "form-action 'self'; frame-ancestors {frame_ancestors}")
+# An SVG opened on its own is a document too: it may style itself, nothing else.
+IMAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *"
+
+class RateLimited(ProblemError):
+    status, slug, title = 429, "rate-limited", "Too many requests"
+
+
+def init_app(app, limited_blueprints):
+    """Proxy trust, one rate-limit budget per client over `limited_blueprints` (those whose
+    routes may spend a sandbox child), and security headers."""
+    trusted = int(app.config["AUTOGRAD_TRUSTED_PROXIES"])
+    if trusted:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted, x_host=trusted)
+    # No rate-limit headers on every response: Flask-Limiter's would also overwrite the
+    # Retry-After of a 503 from the sandbox with its own window's reset time.
+    limiter = Limiter(get_remote_address, app=app, headers_enabled=False,
+                      storage_uri=app.config["AUTOGRAD_RATE_LIMIT_STORAGE"])
+    app.extensions["autograd_limiter"] = limiter
+    for blueprint in limited_blueprints:
+        limiter.shared_limit(evaluation_limit, scope="evaluations")(blueprint)
+    app.after_request(security_headers)
+
+
+def evaluation_limit():
+    """The per-client limit for endpoints that may spend a sandbox child."""
+    return current_app.config["AUTOGRAD_RATE_LIMIT"]
+
+
+def security_headers(response):
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    if response.mimetype.startswith("image/"):
+        headers.setdefault("Content-Security-Policy", IMAGE_POLICY)
+        headers.setdefault("Cross-Origin-Resource-Policy", "cross-origin")  # <img> in slides
+    else:
+        frame_ancestors = current_app.config["AUTOGRAD_FRAME_ANCESTORS"]
+        headers.setdefault("Content-Security-Policy",
+                           PAGE_POLICY.format(frame_ancestors=frame_ancestors))
+    return response
+
+
+def seconds_until_allowed():
+    """For a 429: when the client's current window lets it in again."""
+    limit = current_app.extensions["autograd_limiter"].current_limit
+    return max(1, math.ceil(limit.reset_at - time.time())) if limit else 1
