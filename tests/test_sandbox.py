@@ -99,7 +99,7 @@ def test_child_limits_are_set(tmp_path):
 def test_the_warm_up_program_runs_cleanly():
     """Every spare child runs it before its request; it must not fail (nor print a problem)."""
     from webapp.execution.entry import evaluate
-    from webapp.sandbox.server import WARM_UP_PROGRAM
+    from webapp.execution.entry import WARM_UP_PROGRAM
     answer = evaluate({"source": WARM_UP_PROGRAM})
     assert "problem" not in answer, answer
     assert answer["stdout"].startswith("tensor([")

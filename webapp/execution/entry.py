@@ -20,6 +20,41 @@ MAX_VARIABLE_ELEMENTS = 1_000
 
 
 LESSONS = ("numerics", "descent")
+# The lecture's usual operations, so that the pages they touch are copied before a request.
+WARM_UP_PROGRAM = (
+    "import math\n"
+    "W = torch.tensor([[1.0, 2.0], [2.0, 1.0]])\n"
+    "x = torch.tensor([1.0, 2.0], requires_grad=True)\n"
+    "s = torch.tensor(0.5, requires_grad=True)\n"
+    "def f(a):\n    return a ** 2 + 4 * a - 3\n"
+    "t = torch.matmul(torch.matmul(x, W), x) + f(x[0]) * s\n"
+    "u = -1 / (t ** 2 + 1) * torch.log(1 / (1 + torch.exp(-t)) + 1)\n"
+    "y = torch.sin(u) + torch.cos(s * 2) + torch.sigmoid(torch.sum(x)) - x[1] / 3\n"
+    "y.backward()\nprint(x.grad, s.grad.item(), *x.grad.numpy())\n")
+
+
+def prepare_server():
+    """In the fork server, once, before any fork: import and initialise what an evaluation
+    needs, so that no child pays for it.
+
+    No backward pass here: after one, a forked child's autograd engine is unusable.
+    """
+    import gc
+    torch.set_num_threads(1)
+    torch.set_num_interop_threads(1)
+    torch.default_generator.manual_seed(0)
+    from webapp.execution.capture import internal_values  # noqa: F401  (for the children)
+    forward_only = WARM_UP_PROGRAM.split("y.backward()")[0]
+    Interpreter(language.check(forward_only)).run()
+    # Children share these objects copy-on-write: keep the collector from touching them.
+    gc.collect()
+    gc.freeze()
+
+
+def warm_up_child():
+    """In a spare child while idle: one small evaluation with a backward pass, so that its
+    copy-on-write faults and autograd's first-use set-up are paid before a request arrives."""
+    evaluate({"source": WARM_UP_PROGRAM})
 
 
 def evaluate(request):

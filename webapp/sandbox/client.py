@@ -19,6 +19,8 @@ from webapp.core.errors import Busy, ProblemError
 from webapp.sandbox.server import READY_LINE, receive_message, send_message
 
 STARTUP_TIMEOUT_S = 60.0
+# What the fork server's children run: named here, imported only there (never by the web).
+ENTRY_MODULE = "webapp.execution.entry"
 # Queue wait + the child's wall clock + the time it takes to answer or be reaped.
 ANSWER_TIMEOUT_S = limits.MAX_QUEUE_WAIT_S + limits.WALL_CLOCK_S + 5.0
 CHILD_ENVIRONMENT = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
@@ -68,7 +70,7 @@ class Sandbox:
         self.path = os.path.join(directory, "socket")
         root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "webapp.sandbox.server", self.path], cwd=root,
+            [sys.executable, "-m", "webapp.sandbox.server", self.path, ENTRY_MODULE], cwd=root,
             env={**os.environ, **CHILD_ENVIRONMENT}, stdout=subprocess.PIPE,
             stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + STARTUP_TIMEOUT_S

@@ -1,6 +1,7 @@
 """The fork server: one process with torch imported that forks a fresh child per evaluation.
 
-Run as `python -m webapp.forkserver SOCKET_PATH`. It imports torch once (1-2 s), then listens on
+Run as `python -m webapp.sandbox.server SOCKET_PATH ENTRY_MODULE`. The entry module imports
+torch once (1-2 s), then listens on
 a Unix socket. Each connection is one evaluation: a length-prefixed JSON request in, one JSON
 answer out. The server keeps SPARE_CHILDREN children forked and warmed up ahead (so a request
 waits neither for fork nor for a cold process), hands it the connection, and enforces the limits a child cannot enforce on itself:
@@ -11,6 +12,7 @@ The server is single-threaded and never runs autograd itself (fork after a backw
 leave the child's autograd engine unusable).
 """
 import collections
+import importlib
 import json
 import os
 import resource
@@ -31,17 +33,7 @@ READY_LINE = "forkserver ready"
 DONE = b"done"
 READY = b"ready"
 SPARE_CHILDREN = 2
-# The lecture's usual operations, so that the pages they touch are copied before a request.
-WARM_UP_PROGRAM = (
-    "import math\n"
-    "W = torch.tensor([[1.0, 2.0], [2.0, 1.0]])\n"
-    "x = torch.tensor([1.0, 2.0], requires_grad=True)\n"
-    "s = torch.tensor(0.5, requires_grad=True)\n"
-    "def f(a):\n    return a ** 2 + 4 * a - 3\n"
-    "t = torch.matmul(torch.matmul(x, W), x) + f(x[0]) * s\n"
-    "u = -1 / (t ** 2 + 1) * torch.log(1 / (1 + torch.exp(-t)) + 1)\n"
-    "y = torch.sin(u) + torch.cos(s * 2) + torch.sigmoid(torch.sum(x)) - x[1] / 3\n"
-    "y.backward()\nprint(x.grad, s.grad.item(), *x.grad.numpy())\n")
+
 
 
 def send_message(sock, message):
@@ -91,19 +83,21 @@ KILLED = problem("limit-exceeded", "The program hit a limit", 422,
 
 # The child ------------------------------------------------------------------------------------
 
-def child_main(control):
-    """A spare child: wait for a connection, limit itself, evaluate, answer, exit."""
+def child_main(control, entry):
+    """A spare child: wait for a connection, limit itself, evaluate, answer, exit.
+
+    `entry` is the evaluation module the server was given (`warm_up_child()`,
+    `evaluate(request)`)."""
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     code = 0
     try:
-        from webapp.execution.entry import evaluate
         # While idle: one small evaluation with a backward pass, so that this process's
         # copy-on-write faults and autograd's first-use set-up are paid before a request
         # arrives, not after (the server itself must never run backward). Under load, when
         # work is already waiting, that would only double the work: skip it.
         if not select.select([control], [], [], 0)[0]:    # no work waiting yet
-            evaluate({"source": WARM_UP_PROGRAM})
+            entry.warm_up_child()
         control.send(READY)
         _, fds, _, _ = socket.recv_fds(control, 16, 1)
         if not fds:
@@ -111,7 +105,7 @@ def child_main(control):
         connection = socket.socket(fileno=fds[0])
         limit_myself()
         request = receive_message(connection, MAX_REQUEST_BYTES)
-        send_message(connection, evaluate(request))
+        send_message(connection, entry.evaluate(request))
         control.send(DONE)               # the slot is free now; exiting takes a while longer
     except BaseException:                # never let a child fall back into the server's loop
         code = 1
@@ -158,8 +152,9 @@ class Running:
 
 
 class ForkServer:
-    def __init__(self, path):
+    def __init__(self, path, entry):
         self.path = path
+        self.entry = entry
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         if os.path.exists(path):
             os.unlink(path)
@@ -186,7 +181,7 @@ class ForkServer:
         if pid == 0:
             ours.close()
             self.listener.close()
-            child_main(theirs)
+            child_main(theirs, self.entry)
         theirs.close()
         self.spares[pid] = [ours, False]
         self.selector.register(ours, selectors.EVENT_READ, data=("spare", pid))
@@ -338,33 +333,15 @@ class ForkServer:
         os._exit(0)
 
 
-def warm_up():
-    """Import and initialise what an evaluation needs, so that no child pays for it.
-
-    No backward pass here: after one, a forked child's autograd engine is unusable.
-    """
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    import gc
-
-    import torch
-    torch.set_num_threads(1)
-    torch.set_num_interop_threads(1)
-    torch.default_generator.manual_seed(0)
-    from webapp import language
-    from webapp.execution import entry  # noqa: F401  (for the children)
-    from webapp.execution.capture import internal_values  # noqa: F401
-    from webapp.execution.interpreter.interpreter import Interpreter
-    forward_only = WARM_UP_PROGRAM.split("y.backward()")[0]
-    Interpreter(language.check(forward_only)).run()
-    # Children share these objects copy-on-write: keep the collector from touching them.
-    gc.collect()
-    gc.freeze()
-
-
 def main():
-    path = sys.argv[1]
-    warm_up()
-    ForkServer(path).serve()
+    """`python -m webapp.sandbox.server SOCKET_PATH ENTRY_MODULE`: the entry module (by name,
+    so that this package never imports torch itself) prepares the server once, before any
+    fork, and evaluates in the children."""
+    path, entry_name = sys.argv[1], sys.argv[2]
+    os.environ.setdefault("OMP_NUM_THREADS", "1")      # before torch is imported
+    entry = importlib.import_module(entry_name)
+    entry.prepare_server()
+    ForkServer(path, entry).serve()
 
 
 if __name__ == "__main__":
