@@ -2,7 +2,8 @@
 # The two commands of the README. Each first runs scripts/setup.sh (quick when nothing changed).
 #
 #   ./app.sh serve [gunicorn args]   serve the app on http://127.0.0.1:8000 (see gunicorn.conf.py)
-#   ./app.sh test [pytest args]      run the test suite
+#   ./app.sh test [pytest args]      check the import contracts (.importlinter), then run the
+#                                    test suite
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -15,10 +16,11 @@ case "$command" in
         ;;
     test)
         scripts/setup.sh
+        .venv/bin/lint-imports --no-cache
         exec .venv/bin/python -m pytest "$@"
         ;;
     *)
-        sed -n '2,5p' "$0" >&2
+        sed -n '2,6p' "$0" >&2
         exit 2
         ;;
 esac
