@@ -1,26 +1,27 @@
 // The page: wires the editor, the drawing, the player, the paths panel and the URL together.
-import {ApiProblem, fetchGraph, fetchSvg} from "./api.js";
-import {captionFor} from "./caption.js";
-import {bindControls} from "./controls.js";
-import {Editor} from "./editor.js";
-import {ExportPanel} from "./export.js";
-import {renderGallery} from "./gallery.js";
-import {GraphView} from "./graph-view.js";
-import {language, loadLanguage, preferredLanguage, t, translatePage} from "./i18n.js";
-import {indexGraph, nodeName} from "./model.js";
-import {PathsPanel} from "./paths-panel.js";
-import {BEFORE_START, Player} from "./player.js";
-import {ProblemBox} from "./problem.js";
-import {Lessons} from "./teaching-lessons.js";
-import {RulePanel} from "./teaching-rule.js";
-import {readState, writeState} from "./url-state.js";
-import {ZoomPan} from "./zoom.js";
+import {fetchGraph, fetchSvg} from "./graph/api.js";
+import {captionFor} from "./graph/caption.js";
+import {ExportPanel} from "./graph/export.js";
+import {GraphView} from "./graph/graph-view.js";
+import {indexGraph, nodeName} from "./graph/model.js";
+import {PathsPanel} from "./graph/paths-panel.js";
+import {BEFORE_START, Player} from "./graph/player.js";
+import {ZoomPan} from "./graph/zoom.js";
+import {Lessons} from "./lessons/lessons.js";
+import {RulePanel} from "./lessons/rule.js";
+import {$, jsonBlock} from "./lib/dom.js";
+import {ApiProblem} from "./lib/fetch.js";
+import {bindControls} from "./page/controls.js";
+import {Editor} from "./page/editor.js";
+import {renderGallery} from "./page/gallery.js";
+import {language, loadLanguage, preferredLanguage, t, translatePage} from "./page/i18n.js";
+import {ProblemBox} from "./page/problem.js";
+import {readState, writeState} from "./page/url-state.js";
 
-const $ = (id) => document.getElementById(id);
 const reducedMotion = () => matchMedia("(prefers-reduced-motion: reduce)").matches;
-const jsonBlock = (id) => JSON.parse($(id).textContent);
 
 class App {
+  // config: the page config (webapp/web/pages.py): addresses, catalogs, the player's steps.
   constructor(config, examples) {
     this.urls = config;
     this.examples = examples;
@@ -39,14 +40,18 @@ class App {
       box: $("problem"), title: $("problem-title"), where: $("problem-where"),
       excerpt: $("problem-excerpt"), detail: $("problem-detail"), editor: this.editor,
     });
-    this.view = new GraphView($("graph"), {onInputClick: (id) => this.paths.choose(id, true)});
+    this.view = new GraphView($("graph"), {
+      activeFields: config.steps.active_fields,
+      onInputClick: (id) => this.paths.choose(id, true),
+    });
     this.zoom = new ZoomPan($("graph"));
     this.player = new Player({
+      stepMs: config.steps.step_ms,
       onStep: (k) => this.drawStep(k),
       onPlayingChange: (playing) => this.showPlaying(playing),
     });
     this.rule = new RulePanel($("rule-panel"));
-    this.lessons = new Lessons({view: this.view});
+    this.lessons = new Lessons({urls: config.lessons, view: this.view});
     this.paths = new PathsPanel({
       select: $("input-select"), formula: $("paths-formula"), check: $("paths-check"),
       summary: $("paths-summary"), list: $("path-list"), view: this.view,
@@ -97,7 +102,7 @@ class App {
   }
 
   async setLanguage(lang) {
-    await loadLanguage(lang, this.urls.static);
+    await loadLanguage(lang, this.urls.catalogs);
     $("lang-select").value = lang;
     translatePage();
     this.renderGallery();
@@ -272,7 +277,7 @@ async function start() {
   const config = jsonBlock("page-config");
   const state = readState();
   const app = new App(config, jsonBlock("lecture-examples"));
-  await app.setLanguage(preferredLanguage(state.params));
+  await app.setLanguage(preferredLanguage(state.params, Object.keys(config.catalogs)));
   const dark = matchMedia("(prefers-color-scheme: dark)").matches;
   app.setTheme(state.theme ?? (dark ? "dark" : "light"), false);
   app.themeChosen = state.theme;

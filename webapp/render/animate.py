@@ -7,19 +7,19 @@ The drawing is render.to_svg's final picture (docs/svg.md), so labels, layout an
 exactly the page's. One slot of STEP_SECONDS per timeline step, after one slot showing the
 picture before the first step and before FINAL_HOLD_STEPS slots holding the final picture;
 then it starts again. A text with data-step k is hidden until its slot, and highlighted (the
-style of `text.active`) during it; the groups a step is about (render_svg.active_elements) get
-the `g.active` look during its slot. Each highlight is one animation per step that leaves the
-property alone outside its slot (no 0%/100% keyframe for it), so an element active at several
-steps simply lists several animations.
+style of `text.active`) during it; the groups a step is about (render.steps.active_elements)
+get the `g.active` look, in the theme's `active` colour (render.theme), during its slot. Each
+highlight is one animation per step that leaves the property alone outside its slot (no
+0%/100% keyframe for it), so an element active at several steps simply lists several
+animations.
 """
 import re
 
 from webapp.render import drawing as render
-from webapp.render.svg import active_elements
+from webapp.render.steps import STEP_SECONDS, active_elements
+from webapp.render.theme import THEMES
 
-STEP_SECONDS = 1.1          # the page's player at 1x (static/js/player.js)
 FINAL_HOLD_STEPS = 3
-ACCENT = {"light": "#e65100", "dark": "#ffd54f"}   # render_svg.STYLE's `active` colour
 STYLE_END = "</style>"
 
 
@@ -34,7 +34,7 @@ def percent(value):
 
 def keyframes(doc, theme):
     """@keyframes show-k, text-k, shape-k, arrow-k for every step k."""
-    total, accent, rules = slots(doc), ACCENT[theme], []
+    total, accent, rules = slots(doc), THEMES[theme]["active"], []
     for k in range(len(doc.get("timeline", []))):
         start, end = percent(100 * (k + 1) / total), percent(100 * (k + 2) / total)
         rules.append(f"@keyframes show-{k} {{ 0% {{ visibility: hidden }} "

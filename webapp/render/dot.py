@@ -12,6 +12,8 @@ for text a user typed. Here every string goes through `dot_string`, nothing else
 import re
 from dataclasses import dataclass, field
 
+from webapp.render.theme import THEMES
+
 FONT = "Noto Sans CJK JP"
 SHOWN_TENSOR_VALUES = 3  # first few entries shown for a tensor that is too big to print whole
 WHOLE_TENSOR_MAX = 4     # a 1-D tensor with at most this many entries is printed whole
@@ -22,21 +24,6 @@ WORDS = {
 }
 SPECIAL_NUMBERS = {"NaN": "NaN", "Infinity": "∞", "-Infinity": "−∞"}
 ELEMENT_ID = re.compile(r"[ne][0-9]{1,9}")
-
-THEMES = {
-    "light": {
-        "bg": "white", "fg": "#111111", "edge": "#333333", "muted": "#6b6b6b",
-        "input_fill": "#dcf3dc", "input_line": "#1b5e20",
-        "op_fill": "#e6edf8", "op_line": "#1a3570",
-        "output_line": "#b3261e",
-    },
-    "dark": {
-        "bg": "#121212", "fg": "#f2f2f2", "edge": "#dddddd", "muted": "#a0a0a0",
-        "input_fill": "#173d1c", "input_line": "#8fd694",
-        "op_fill": "#1b2838", "op_line": "#9cc3ff",
-        "output_line": "#ff8a80",
-    },
-}
 
 
 @dataclass(frozen=True)

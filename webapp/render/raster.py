@@ -27,8 +27,9 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from webapp.render import drawing as render
-from webapp.render.animate import FINAL_HOLD_STEPS, STEP_SECONDS
-from webapp.render.svg import SVG_NS, active_elements, serialise
+from webapp.render.animate import FINAL_HOLD_STEPS
+from webapp.render.steps import STEP_SECONDS, active_elements
+from webapp.render.svg import SVG_NS, serialise
 
 CSS_DPI = 96                  # cairosvg's default: 1 pt of the SVG = 4/3 px at scale 1
 MAX_SIDE_PX = 16_384          # cairo's image surfaces stop at 32,767

@@ -8,27 +8,31 @@ entities or DTDs are involved.
 """
 import xml.etree.ElementTree as ET
 
+from webapp.render.steps import active_elements, text_steps
+from webapp.render.theme import THEMES
+
 SVG_NS = "http://www.w3.org/2000/svg"
 # Everything graphviz draws for us; anything else (script, a, image, foreignObject) is removed.
 ALLOWED_ELEMENTS = {"svg", "g", "title", "polygon", "polyline", "ellipse", "path", "text",
                     "style"}
 
-STYLE = """
+# The drawing's own stylesheet: the font and weights, then each theme's text colours and the
+# look of the step being shown (`active`), from render.theme.
+COMMON_STYLE = """
 svg.autograd-graph text { font-family: "Noto Sans CJK JP", "Noto Sans JP", sans-serif; }
 svg.autograd-graph text.name { font-weight: bold; }
 svg.autograd-graph text.active { font-weight: bold; }
 svg.autograd-graph g.active polygon, svg.autograd-graph g.active path { stroke-width: 3px; }
-svg.theme-light text.value { fill: #0b3d91; }
-svg.theme-light text.grad, svg.theme-light text.flow { fill: #b3261e; }
-svg.theme-light text.local { fill: #4a4a4a; }
-svg.theme-light g.active polygon, svg.theme-light g.active path { stroke: #e65100; }
-svg.theme-light text.active, svg.theme-light g.edge.active polygon { fill: #e65100; }
-svg.theme-dark text.value { fill: #9cc3ff; }
-svg.theme-dark text.grad, svg.theme-dark text.flow { fill: #ff8a80; }
-svg.theme-dark text.local { fill: #d0d0d0; }
-svg.theme-dark g.active polygon, svg.theme-dark g.active path { stroke: #ffd54f; }
-svg.theme-dark text.active, svg.theme-dark g.edge.active polygon { fill: #ffd54f; }
 """.strip()
+THEME_STYLE = """
+svg.theme-{theme} text.value {{ fill: {value_text}; }}
+svg.theme-{theme} text.grad, svg.theme-{theme} text.flow {{ fill: {grad_text}; }}
+svg.theme-{theme} text.local {{ fill: {local_text}; }}
+svg.theme-{theme} g.active polygon, svg.theme-{theme} g.active path {{ stroke: {active}; }}
+svg.theme-{theme} text.active, svg.theme-{theme} g.edge.active polygon {{ fill: {active}; }}
+""".strip()
+STYLE = "\n".join([COMMON_STYLE, *(THEME_STYLE.format(theme=theme, **colours)
+                                   for theme, colours in THEMES.items())])
 
 
 def q(tag):
@@ -37,32 +41,6 @@ def q(tag):
 
 class UnexpectedSvg(ValueError):
     """graphviz wrote something other than what render_dot asked for."""
-
-
-def active_elements(doc, step):
-    """The ids a timeline step is about, as the page marks them: forward/seed its node;
-    backward its edge and that edge's source; accumulate the node and the summed edges."""
-    timeline = doc.get("timeline", [])
-    if step is None or not 0 <= step < len(timeline):
-        return set()
-    entry = timeline[step]
-    return {entry.get("node"), entry.get("edge"), *entry.get("edges", [])} - {None}
-
-
-def text_steps(doc):
-    """{element id: {role: timeline index}} for the roles that appear at a step (docs/svg.md)."""
-    steps = {}
-    for index, step in enumerate(doc.get("timeline", [])):
-        phase, node = step.get("phase"), step.get("node")
-        if phase == "forward":
-            steps.setdefault(node, {})["value"] = index
-        elif phase in ("seed", "backward", "accumulate"):
-            # The last of these into a node is when its grad is complete: seed for the output,
-            # the accumulate step after several consumers, else its one backward step.
-            steps.setdefault(node, {})["grad"] = index
-        if phase == "backward":
-            steps.setdefault(step.get("edge"), {}).update(local=index, flow=index)
-    return steps
 
 
 def element_classes(doc):

@@ -1,7 +1,7 @@
 // Buttons, the scrubber, speed, theme, language, presentation, zoom, and the keyboard:
 // Left/Right step, Space plays/pauses, Home/End jump, + - 0 zoom, Escape leaves presentation.
 // Keys typed into the editor or a form field are theirs, not the player's.
-const $ = (id) => document.getElementById(id);
+import {$} from "../lib/dom.js";
 
 function typingIn(target) {
   if (!(target instanceof HTMLElement)) return false;

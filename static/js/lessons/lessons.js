@@ -1,18 +1,16 @@
 // The lecture's panels under the graph: numerical vs automatic differentiation, gradient
 // descent and forward mode. Each asks its own endpoint (POST JSON, problem+json on errors) for
 // the program on show, only when its button is pressed: they cost evaluations.
-import {DescentPanel} from "./teaching-descent.js";
-import {ForwardPanel} from "./teaching-forward.js";
-import {NumericsPanel} from "./teaching-numerics.js";
-
-const $ = (id) => document.getElementById(id);
+import {DescentPanel} from "./descent.js";
+import {ForwardPanel} from "./forward.js";
+import {NumericsPanel} from "./numerics.js";
 
 export class Lessons {
-  constructor({view}) {
-    const urls = $("lessons").dataset;
-    this.numerics = new NumericsPanel(urls.numericsUrl);
-    this.descent = new DescentPanel(urls.descentUrl);
-    this.forward = new ForwardPanel(urls.forwardUrl, view);
+  // urls: the page config's lessons, {numerics, descent, forward}.
+  constructor({urls, view}) {
+    this.numerics = new NumericsPanel(urls.numerics);
+    this.descent = new DescentPanel(urls.descent);
+    this.forward = new ForwardPanel(urls.forward, view);
   }
 
   load(index, source) {

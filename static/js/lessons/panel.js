@@ -1,18 +1,7 @@
-// Asking a lesson endpoint and showing its answer or its problem in a panel.
-import {ApiProblem} from "./api.js";
-import {t} from "./i18n.js";
-
-export async function postLesson(url, body) {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: {"content-type": "application/json", accept: "application/json"},
-    body: JSON.stringify(body),
-  });
-  const type = response.headers.get("content-type") || "";
-  const data = type.includes("json") ? await response.json() : {};
-  if (!response.ok) throw new ApiProblem({status: response.status, title: response.statusText, ...data});
-  return data;
-}
+// A lesson panel: showing the answer of its endpoint (lib/fetch.js postJson) or its problem.
+import {$} from "../lib/dom.js";
+import {ApiProblem} from "../lib/fetch.js";
+import {t} from "../page/i18n.js";
 
 // Run `work` for a panel: a busy note while it runs, the problem's detail if it fails.
 export async function runInto(result, button, work) {
@@ -40,8 +29,8 @@ export async function runInto(result, button, work) {
 export class LessonPanel {
   constructor(url, name) {
     this.url = url;
-    this.button = document.getElementById(`${name}-run`);
-    this.result = document.getElementById(`${name}-result`);
+    this.button = $(`${name}-run`);
+    this.result = $(`${name}-result`);
     this.button.addEventListener("click", () => this.run());
   }
 

@@ -1,27 +1,13 @@
 // The rule on the current edge: while the gradient flows back along s → t, the op's symbolic
 // local derivative (edge.rule from the graph JSON), the same with the numbers plugged in, its
 // value, and whether it equals the local derivative autograd computed (edge.local).
-import {t} from "./i18n.js";
-import {formatNumber, formatValue, nodeName, toNumber} from "./model.js";
+import {formatValue, texNumber} from "../lib/format.js";
+import {agrees, verdictMark} from "../lib/verdict.js";
+import {nodeName} from "../graph/model.js";
+import {t} from "../page/i18n.js";
 
-function texNumber(v) {
-  return formatNumber(v).replace("−", "-").replace("∞", "\\infty ");
-}
-
-function flat(v) {
-  return Array.isArray(v) ? v.flat(Infinity) : [v];
-}
-
-// The rule's value and autograd's local agree entry by entry (relative 1e-5). autograd's node,
-// called alone, may hand back a broadcast operand's gradient before it is summed: then the
-// counts differ and no verdict is given.
-export function ruleAgrees(value, local) {
-  const a = flat(value).map(toNumber);
-  const b = flat(local).map(toNumber);
-  if (a.length !== b.length) return null;
-  return a.every((x, i) => x === b[i] ||
-    Math.abs(x - b[i]) <= 1e-5 * Math.max(1, Math.abs(x), Math.abs(b[i])));
-}
+// A rule's value (or a forward-mode tangent) against autograd's own number, relative.
+export const RULE_TOLERANCE = 1e-5;
 
 export class RulePanel {
   constructor(box) {
@@ -93,13 +79,9 @@ export class RulePanel {
     const value = document.createElement("span");
     value.textContent = t("caption.rule_value", {value: formatValue(rule.value, source.shape)});
     line.append(value);
-    const agrees = rule.value === null || edge.local === null ? null : ruleAgrees(rule.value, edge.local);
-    if (agrees !== null) {
-      const mark = document.createElement("span");
-      mark.className = agrees ? "check-ok" : "check-bad";
-      mark.textContent = agrees ? ` ✓ ${t("caption.rule_agrees")}` : ` ✗ ${t("caption.rule_differs")}`;
-      line.append(mark);
-    }
+    const ok = rule.value === null || edge.local === null ? null
+      : agrees(rule.value, edge.local, RULE_TOLERANCE);
+    if (ok !== null) line.append(verdictMark(ok, t("caption.rule_agrees"), t("caption.rule_differs")));
     return line;
   }
 }

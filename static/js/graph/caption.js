@@ -1,7 +1,8 @@
 // What the current step of the timeline is, in words: "forward: z = mul(x, t) = 10",
 // "backward along t → z: 1 × 2 = 2", "accumulate x: 5 + 2 = 7".
-import {t} from "./i18n.js";
-import {formatValue, isScalar, nodeName} from "./model.js";
+import {formatValue} from "../lib/format.js";
+import {t} from "../page/i18n.js";
+import {isScalar, nodeName} from "./model.js";
 
 function forwardCaption(index, node) {
   const value = formatValue(node.value, node.shape);

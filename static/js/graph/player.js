@@ -1,11 +1,12 @@
 // The animation clock: the current step of the timeline, play/pause and speed.
 // It knows nothing of the drawing; whoever listens to onStep draws step k.
 // Step -1 is the picture before the first step (nothing computed yet).
-const BASE_INTERVAL_MS = 1100;
 export const BEFORE_START = -1;
 
 export class Player {
-  constructor({onStep, onPlayingChange}) {
+  // stepMs: one step at 1x, the server's (page config: steps.step_ms), as in its exports.
+  constructor({stepMs, onStep, onPlayingChange}) {
+    this.stepMs = stepMs;
     this.onStep = onStep;
     this.onPlayingChange = onPlayingChange;
     this.count = 0;
@@ -39,7 +40,7 @@ export class Player {
   play() {
     if (!this.count || this.playing) return;
     if (this.step >= this.count - 1) this.go(BEFORE_START);  // replay from the start
-    this.timer = setInterval(() => this.tick(), BASE_INTERVAL_MS / this.speed);
+    this.timer = setInterval(() => this.tick(), this.stepMs / this.speed);
     this.onPlayingChange(true);
   }
 
@@ -67,7 +68,7 @@ export class Player {
     this.speed = speed;
     if (this.playing) {
       clearInterval(this.timer);
-      this.timer = setInterval(() => this.tick(), BASE_INTERVAL_MS / this.speed);
+      this.timer = setInterval(() => this.tick(), this.stepMs / this.speed);
     }
   }
 }

@@ -2,12 +2,12 @@
 // loss per step, and the final x. A program with its own loop (x.data = x.data - lr * x.grad)
 // shows its own trajectory; any other one-input program is descended with the chosen learning
 // rate, number of steps and start.
-import {t} from "./i18n.js";
-import {formatNumber} from "./model.js";
-import {LessonPanel, postLesson, runInto} from "./teaching-fetch.js";
-import {linePlot} from "./teaching-plot.js";
-
-const $ = (id) => document.getElementById(id);
+import {$} from "../lib/dom.js";
+import {postJson} from "../lib/fetch.js";
+import {formatNumber} from "../lib/format.js";
+import {t} from "../page/i18n.js";
+import {LessonPanel, runInto} from "./panel.js";
+import {linePlot} from "./plot.js";
 
 export class DescentPanel extends LessonPanel {
   constructor(url) {
@@ -25,7 +25,7 @@ export class DescentPanel extends LessonPanel {
 
   run() {
     return runInto(this.result, this.button, async () => {
-      this.show(await postLesson(this.url, this.request()));
+      this.show(await postJson(this.url, this.request()));
     });
   }
 

@@ -1,14 +1,12 @@
 // The export row under the drawing: download links for the current program, step and options
 // (SVG, JSON, PNG, PDF, DOT; the animation as GIF, animated SVG and a PDF page per step), a
 // progress indication while a slow one is made, and a "copy embed snippet" for slides.
+import {$} from "../lib/dom.js";
+import {ApiProblem, fetchOk} from "../lib/fetch.js";
+import {t} from "../page/i18n.js";
 import {renderingUrl} from "./api.js";
-import {t} from "./i18n.js";
 
-const $ = (id) => document.getElementById(id);
 const PNG_SCALE = "2";  // high-DPI: sharp on a projector
-
-// The export endpoints sit beside /api/graph.svg (their addresses differ only in the suffix).
-const beside = (svgUrl, suffix) => svgUrl.replace(/\.svg$/, suffix);
 
 export class ExportPanel {
   constructor(urls) {
@@ -31,16 +29,15 @@ export class ExportPanel {
 
   // view: {source, step, theme, lang, direction}
   update({source, step, ...options}) {
-    const url = (suffix, extra = {}) => renderingUrl(beside(this.urls.svg, suffix), source,
-      {...extra, ...options});
+    const url = (kind, extra = {}) => renderingUrl(this.urls[kind], source, {...extra, ...options});
     this.hrefs = {
-      "export-svg": url(".svg", {step: String(step)}),
-      "export-png": url(".png", {step: String(step), scale: PNG_SCALE}),
-      "export-pdf": url(".pdf", {step: String(step)}),
-      "export-dot": url(".dot"),
-      "export-gif": url(".gif"),
-      "export-animated-svg": url(".svg", {animate: "1"}),
-      "export-pdf-steps": url(".pdf", {pages: "steps"}),
+      "export-svg": url("svg", {step: String(step)}),
+      "export-png": url("png", {step: String(step), scale: PNG_SCALE}),
+      "export-pdf": url("pdf", {step: String(step)}),
+      "export-dot": url("dot"),
+      "export-gif": url("gif"),
+      "export-animated-svg": url("svg", {animate: "1"}),
+      "export-pdf-steps": url("pdf", {pages: "steps"}),
     };
     for (const [id, href] of Object.entries(this.hrefs)) $(id).href = href;
     $("export-json").href = renderingUrl(this.urls.json, source);
@@ -86,16 +83,14 @@ export class ExportPanel {
     link.setAttribute("aria-busy", "true");
     this.say(t("exports.preparing", {what: link.textContent.trim()}));
     try {
-      const response = await fetch(link.href);
-      if (!response.ok) {
-        const problem = await response.json().catch(() => ({}));
-        throw new Error(problem.detail || `${response.status}`);
-      }
+      const response = await fetchOk(link.href);
       const name = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") || "");
       save(await response.blob(), name ? name[1] : "graph");
       this.say(t("exports.ready", {what: link.textContent.trim()}));
     } catch (error) {
-      this.say(t("exports.failed", {detail: error.message}));
+      const detail = error instanceof ApiProblem
+        ? error.problem.detail || `${error.problem.status}` : error.message;
+      this.say(t("exports.failed", {detail}));
     } finally {
       progress.hidden = true;
       link.removeAttribute("aria-busy");

@@ -1,20 +1,21 @@
-// Message catalogs (static/i18n/<lang>.json) and the document's language.
+// Message catalogs (static/i18n/<lang>.json, at the addresses of the page config's catalogs,
+// {lang: url}) and the document's language.
 // Keys are written out literally in the code (section.name, e.g. player.play) so that
 // tests/test_i18n.py can find every key that is used.
 
-export const LANGUAGES = ["ja", "en"];
 const catalogs = {};
 let current = "en";
 
-export function preferredLanguage(params) {
+// languages: the languages the page has a catalog for.
+export function preferredLanguage(params, languages) {
   const asked = params.get("lang");
-  if (LANGUAGES.includes(asked)) return asked;
+  if (languages.includes(asked)) return asked;
   return (navigator.language || "").toLowerCase().startsWith("ja") ? "ja" : "en";
 }
 
-export async function loadLanguage(lang, baseUrl) {
+export async function loadLanguage(lang, catalogUrls) {
   if (!catalogs[lang]) {
-    const response = await fetch(`${baseUrl}i18n/${lang}.json`);
+    const response = await fetch(catalogUrls[lang]);
     if (!response.ok) throw new Error(`catalog ${lang}: ${response.status}`);
     catalogs[lang] = await response.json();
   }

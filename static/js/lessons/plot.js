@@ -1,7 +1,7 @@
 // Small SVG line plots for the lecture's panels (no plotting library, no server): lines and
 // points on linear or log10 axes, with ticks, axis labels and a legend. Colours come from
 // classes styled in css/teaching.css (the page's CSP allows no inline styles).
-import {formatNumber} from "./model.js";
+import {formatNumber} from "../lib/format.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const WIDTH = 420;

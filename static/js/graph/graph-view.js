@@ -1,5 +1,7 @@
 // The drawing: parse the SVG from /api/graph.svg, import it into the page, and mark its
-// elements for the current step (docs/svg.md): data-step > k hidden, step k "active".
+// elements for the current step (docs/svg.md): data-step > k hidden, step k "active", and
+// the elements step k is about "active" too, by the server's rule (page config:
+// steps.active_fields, the fields of a timeline entry that name them, per phase).
 const SVG_NS = "http://www.w3.org/2000/svg";
 const STYLE_ELEMENT = /<style\b[^>]*>([\s\S]*?)<\/style>/g;
 const XML_ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'", "&amp;": "&"};
@@ -16,9 +18,10 @@ function splitStyle(svgText) {
 }
 
 export class GraphView {
-  constructor(container, {onInputClick} = {}) {
+  constructor(container, {activeFields, onInputClick}) {
     this.container = container;
     this.svg = null;
+    this.activeFields = activeFields;
     this.onInputClick = onInputClick;
   }
 
@@ -92,8 +95,7 @@ export class GraphView {
     const step = index.timeline[k];
     this.svg.dataset.phase = step ? step.phase : "start";
     if (!step) return;
-    const ids = step.phase === "backward" ? [step.edge, step.node]
-      : step.phase === "accumulate" ? [step.node, ...step.edges] : [step.node];
+    const ids = (this.activeFields[step.phase] || []).flatMap((field) => step[field] ?? []);
     for (const id of ids) this.element(id)?.classList.add("active");
   }
 

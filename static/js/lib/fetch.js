@@ -1,5 +1,5 @@
-// Talking to /api: the graph JSON (POST) and its SVG drawing (GET).
-// Errors come back as application/problem+json; they are thrown as ApiProblem.
+// Asking the server: JSON or text back, or an ApiProblem thrown with the
+// application/problem+json body, the status and the Retry-After the server sent.
 
 export class ApiProblem extends Error {
   constructor(problem) {
@@ -23,24 +23,23 @@ async function problemFrom(response) {
   return new ApiProblem(problem);
 }
 
-export async function fetchGraph(urls, source) {
-  const response = await fetch(urls.graph, {
+// The response to `url` (fetch's options), once it is known to be a success.
+export async function fetchOk(url, options) {
+  const response = await fetch(url, options);
+  if (!response.ok) throw await problemFrom(response);
+  return response;
+}
+
+// POST `body` as JSON; the JSON answer.
+export async function postJson(url, body) {
+  const response = await fetchOk(url, {
     method: "POST",
     headers: {"content-type": "application/json", accept: "application/json"},
-    body: JSON.stringify({source}),
+    body: JSON.stringify(body),
   });
-  if (!response.ok) throw await problemFrom(response);
   return response.json();
 }
 
-// A GET address for one rendering (SVG, PNG, JSON) of a program.
-export function renderingUrl(base, source, options = {}) {
-  const query = new URLSearchParams({source, ...options});
-  return `${base}?${query}`;
-}
-
-export async function fetchSvg(urls, source, options) {
-  const response = await fetch(renderingUrl(urls.svg, source, options));
-  if (!response.ok) throw await problemFrom(response);
-  return response.text();
+export async function getText(url) {
+  return (await fetchOk(url)).text();
 }

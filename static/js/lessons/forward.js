@@ -1,12 +1,14 @@
 // Forward mode on the same graph: from one chosen input entry (tangent 1) toward the output,
 // each node's tangent is the sum over its incoming edges of local derivative × the source's
 // tangent. Stepped node by node on the drawing, with the passes each mode needs.
-import {t} from "./i18n.js";
-import {formatValue, nodeName} from "./model.js";
-import {LessonPanel, postLesson, runInto} from "./teaching-fetch.js";
-import {ruleAgrees} from "./teaching-rule.js";
-
-const $ = (id) => document.getElementById(id);
+import {$} from "../lib/dom.js";
+import {postJson} from "../lib/fetch.js";
+import {formatValue} from "../lib/format.js";
+import {agrees} from "../lib/verdict.js";
+import {nodeName} from "../graph/model.js";
+import {t} from "../page/i18n.js";
+import {LessonPanel, runInto} from "./panel.js";
+import {RULE_TOLERANCE} from "./rule.js";
 
 export class ForwardPanel extends LessonPanel {
   constructor(url, view) {
@@ -26,7 +28,7 @@ export class ForwardPanel extends LessonPanel {
   run() {
     const entry = Math.max(0, Math.trunc(Number($("forward-entry").value) || 0));
     return runInto(this.result, this.button, async () => {
-      this.lesson = await postLesson(this.url, {source: this.source,
+      this.lesson = await postJson(this.url, {source: this.source,
         input: this.select.value || undefined, entry});
       this.show();
     });
@@ -44,10 +46,10 @@ export class ForwardPanel extends LessonPanel {
     lesson.timeline.forEach((step, i) => list.append(this.stepItem(step, i)));
     const check = document.createElement("p");
     check.className = "forward-check";
-    const agrees = ruleAgrees(lesson.output_tangent, lesson.grad);
+    const agree = agrees(lesson.output_tangent, lesson.grad, RULE_TOLERANCE);
     check.textContent = t("ui.forward_result", {name: input, entry: lesson.entry,
       tangent: formatValue(lesson.output_tangent), grad: formatValue(lesson.grad)})
-      + (agrees ? ` ✓ ${t("ui.forward_agrees")}` : "");
+      + (agree ? ` ✓ ${t("ui.forward_agrees")}` : "");
     this.result.replaceChildren(passes, list, check);
     this.highlight(lesson.timeline.length - 1);
   }

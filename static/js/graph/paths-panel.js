@@ -1,27 +1,14 @@
 // The sum-over-paths panel: for a chosen input u, every path from u to the output z,
 // each highlighted in turn, and dz/du = sum over paths of the product of dt/ds, typeset
 // with KaTeX beside autograd's own u.grad.
-import {t} from "./i18n.js";
-import {agrees, formatNumber, formatValue, nodeName} from "./model.js";
+import {formatNumber, formatValue, texName, texNumber, texTerm} from "../lib/format.js";
+import {agrees, verdictMark} from "../lib/verdict.js";
+import {t} from "../page/i18n.js";
+import {nodeName} from "./model.js";
 
 const CYCLE_MS = 1800;
 const MAX_TERMS_SHOWN = 4;
-
-// Names become TeX: identifiers only ever hold [A-Za-z0-9_]; anything else is dropped.
-function texName(text) {
-  const clean = String(text).replace(/[^A-Za-z0-9_[\]]/g, "");
-  return `\\mathit{${clean.replace(/_/g, "\\_")}}`;
-}
-
-function texNumber(v) {
-  return formatNumber(v).replace("−", "-").replace("∞", "\\infty ");
-}
-
-// A number inside a product or after "+": negative ones in parentheses, 1 · (−2).
-function texTerm(v) {
-  const text = texNumber(v);
-  return text.startsWith("-") ? `(${text})` : text;
-}
+const SUM_TOLERANCE = 1e-6;  // the path sum against autograd's grad, relative
 
 export class PathsPanel {
   constructor({select, formula, check, summary, list, view, onChange, reducedMotion}) {
@@ -208,11 +195,8 @@ export class PathsPanel {
     line.textContent = t("paths.autograd", {name, grad});
     this.check.append(line);
     if (info.sum === null) return;
-    const ok = agrees(info.sum, info.grad);
-    const mark = document.createElement("span");
-    mark.className = ok ? "check-ok" : "check-bad";
-    mark.textContent = ok ? ` ✓ ${t("paths.agrees")}` : ` ✗ ${t("paths.differs")}`;
-    this.check.append(mark);
+    const ok = agrees(info.sum, info.grad, SUM_TOLERANCE) === true;
+    this.check.append(verdictMark(ok, t("paths.agrees"), t("paths.differs")));
     this.check.classList.add(ok ? "ok" : "bad");
   }
 }

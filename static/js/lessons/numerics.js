@@ -1,12 +1,11 @@
 // Numerical vs automatic differentiation: forward and central differences with h = 1e-6 for
 // every input, their errors against autograd, the number of runs each method needs, and the
 // error against h from 1e-1 to 1e-12 (truncation error falls, cancellation error rises).
-import {t} from "./i18n.js";
-import {formatNumber, formatValue} from "./model.js";
-import {linePlot} from "./teaching-plot.js";
-import {LessonPanel, postLesson, runInto} from "./teaching-fetch.js";
-
-const $ = (id) => document.getElementById(id);
+import {postJson} from "../lib/fetch.js";
+import {formatNumber, formatValue} from "../lib/format.js";
+import {t} from "../page/i18n.js";
+import {LessonPanel, runInto} from "./panel.js";
+import {linePlot} from "./plot.js";
 
 function cell(row, text, header = false) {
   const c = document.createElement(header ? "th" : "td");
@@ -22,7 +21,7 @@ export class NumericsPanel extends LessonPanel {
 
   run() {
     return runInto(this.result, this.button, async () => {
-      this.show(await postLesson(this.url, {source: this.source}));
+      this.show(await postJson(this.url, {source: this.source}));
     });
   }
 
