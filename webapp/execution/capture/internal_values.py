@@ -9,7 +9,7 @@ both graphs side by side, and their values are copied over. Runs inside the sand
 import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 
-from webapp.execution.capture.trace import Snapshot, is_leaf_node
+from webapp.execution.capture.nodes import Snapshot, is_leaf_node
 
 
 class OutputCollector(TorchDispatchMode):

@@ -14,7 +14,8 @@ import torch
 from webapp.core import limits
 from webapp.execution.interpreter import allowlist
 from webapp.execution.interpreter.builtins import BoundMethod, Builtins
-from webapp.execution.capture.trace import Recorder, freeze
+from webapp.execution.capture.nodes import freeze
+from webapp.execution.capture.recorder import Recorder
 from webapp.execution.interpreter.compiler import Compiler
 from webapp.core.errors import LimitExceeded, NotAllowed, ProblemError
 from webapp.execution.interpreter.flow import Break, Continue, Return, position, run_failed
