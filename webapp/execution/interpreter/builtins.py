@@ -49,6 +49,8 @@ class BoundMethod:
 
 
 class Builtins:
+    """The builtin functions a program may call, calls of every callable, and the
+    program's captured stdout (within its size limit)."""
     def __init__(self, interpreter):
         self.interpreter = interpreter
         self.stdout = []

@@ -90,6 +90,8 @@ def program_curve(interpreter, xs):
 # -- our own loop over the program as a function -----------------------------------------------
 
 def own_descent(runs, interpreter, leaves, request):
+    """Gradient descent on the program as a function of its one scalar input: the run
+    program with the input replaced by x_k gives f(x_k) and f'(x_k) (mode "descent")."""
     target, seed = runs.target(interpreter)
     if not isinstance(target, torch.Tensor) or target.grad_fn is None or target.numel() != 1:
         raise NothingToDraw("Gradient descent needs a program whose output is one number "

@@ -82,13 +82,16 @@ rule("EluBackward0", r"\lambda\,( \cdot $a \text{ if } $a > 0 \text{ else } \alp
                                       * torch.exp(v.a * v.input_scale))))
 
 # -- two operands, elementwise with broadcasting -----------------------------------------------
-rule("AddBackward0", lambda v: "$a + $b" if v.alpha == 1 else r"$a + ${alpha} \cdot $b", ("1", lambda v: torch.ones_like(v.like)),
+rule("AddBackward0", lambda v: "$a + $b" if v.alpha == 1 else r"$a + ${alpha} \cdot $b",
+     ("1", lambda v: torch.ones_like(v.like)),
      (r"${alpha}", lambda v: torch.full_like(v.like, v.alpha)))
-rule("SubBackward0", lambda v: "$a - $b" if v.alpha == 1 else r"$a - ${alpha} \cdot $b", ("1", lambda v: torch.ones_like(v.like)),
+rule("SubBackward0", lambda v: "$a - $b" if v.alpha == 1 else r"$a - ${alpha} \cdot $b",
+     ("1", lambda v: torch.ones_like(v.like)),
      (r"-${alpha}", lambda v: torch.full_like(v.like, -v.alpha)))
 rule("AddBackward1", r"$a + k", ("1", lambda v: torch.ones_like(v.like)))
 rule("SubBackward1", r"$a - k", ("1", lambda v: torch.ones_like(v.like)))
-rule("RsubBackward1", lambda v: "k - $a" if v.alpha == 1 else r"k - ${alpha} \cdot $a", (r"-${alpha}", lambda v: torch.full_like(v.like, -v.alpha)))
+rule("RsubBackward1", lambda v: "k - $a" if v.alpha == 1 else r"k - ${alpha} \cdot $a",
+     (r"-${alpha}", lambda v: torch.full_like(v.like, -v.alpha)))
 rule("MulBackward0", r"$a \cdot $b", ("$b", lambda v: v.b + torch.zeros_like(v.like)),
      ("$a", lambda v: v.a + torch.zeros_like(v.like)))
 rule("MulBackward1", r"$a \cdot k", ("k", lambda v: torch.full_like(v.like, float(v.other))))
