@@ -5,8 +5,6 @@ functions, listed tensor methods (through `torch.Tensor`'s functions by name), a
 torch.nn.functional and math functions of `allowlist` (checked by identity). Runs inside the
 sandbox child.
 """
-import ast
-import builtins
 import math
 import operator
 
