@@ -64,7 +64,7 @@ def start_gunicorn():
 def output_tensor(source):
     """The tensor our API would draw, computed in-process by our own interpreter."""
     from webapp import language
-    from webapp.execution.entry import choose_output
+    from webapp.execution.target import choose_output
     from webapp.execution.interpreter.interpreter import Interpreter
     interpreter = Interpreter(language.check(source))
     interpreter.run()

@@ -6,7 +6,7 @@ import pytest
 import torch
 from problems import assert_problem
 
-from webapp.execution.lessons import numerics
+from webapp.execution.lessons import runner
 from webapp.execution.entry import evaluate
 
 DIFFICULT = "x = torch.tensor(1.0, requires_grad=True)\n" \
@@ -99,7 +99,7 @@ def test_programs_that_are_not_functions_of_one_number_are_refused(source, detai
 
 
 def test_too_many_steps_for_the_clock_are_refused_before_running(monkeypatch):
-    monkeypatch.setattr(numerics, "BUDGET_S", 1e-6)
+    monkeypatch.setattr(runner, "BUDGET_S", 1e-6)
     answer = evaluate({"source": DIFFICULT, "lesson": "descent", "steps": 50})
     assert answer["problem"]["status"] == 422
     assert "50 steps of gradient descent" in answer["problem"]["detail"]

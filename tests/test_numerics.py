@@ -7,7 +7,7 @@ import pytest
 import torch
 from problems import assert_problem
 
-from webapp.execution.lessons import numerics
+from webapp.execution.lessons import runner
 from webapp.execution.entry import evaluate
 
 SIN_EXP = "x = torch.tensor(2.0, requires_grad=True)\n" \
@@ -112,7 +112,7 @@ def test_too_many_input_entries_are_refused_with_the_counts():
 
 
 def test_a_program_too_slow_to_rerun_is_refused_before_rerunning(monkeypatch):
-    monkeypatch.setattr(numerics, "BUDGET_S", 1e-6)
+    monkeypatch.setattr(runner, "BUDGET_S", 1e-6)
     answer = evaluate({"source": SIN_EXP, "lesson": "numerics"})
     assert answer["problem"]["status"] == 422
     assert "would run this program 26 more times" in answer["problem"]["detail"]

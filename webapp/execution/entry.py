@@ -1,24 +1,30 @@
-"""One evaluation, as the sandbox child runs it: source text in, plain data out.
+"""One evaluation, as the sandbox child runs it: a request in, plain data out.
 
-`evaluate({"source", "output"?, "seed"?})` returns `{"trace", "stdout", "warnings",
-"variables"}` or `{"problem": problem dict}`. No tensors leave this function.
+`evaluate(request)` answers each kind of request in `KINDS`:
+- the graph, `{"source", "output"?, "seed"?, "torchviz"?: true}`: `{"trace", "stdout",
+  "warnings", "variables"}`, with `"torchviz_dot"` when asked;
+- a lesson, `{"lesson": "numerics" | "descent", "source", ...}`: `{"lesson": its plain data}`;
+or, for any kind, `{"problem": problem dict}`. No tensors leave this module. The fork server
+calls `prepare_server`, `warm_up_child` and `evaluate` by name.
 """
+import functools
+import gc
 import warnings as python_warnings
 
 import torch
-from torchviz import make_dot
 
 from webapp import language
 from webapp.core import limits
+from webapp.core.errors import LimitExceeded, ProblemError
 from webapp.execution.capture import trace as capture
-from webapp.execution.rules import annotate as rules
-from webapp.execution.capture.trace import plain
-from webapp.core.errors import LimitExceeded, NothingToDraw, ProblemError
+from webapp.execution.capture.nodes import plain
 from webapp.execution.interpreter.interpreter import Interpreter
+from webapp.execution.lessons import descent, numerics
+from webapp.execution.rules.annotate import edge_rule
+from webapp.execution.target import choose_output
+from webapp.execution.torchviz_dot import torchviz_source
 
 MAX_VARIABLE_ELEMENTS = 1_000
-
-
 LESSONS = ("numerics", "descent")
 # The lecture's usual operations, so that the pages they touch are copied before a request.
 WARM_UP_PROGRAM = (
@@ -39,11 +45,9 @@ def prepare_server():
 
     No backward pass here: after one, a forked child's autograd engine is unusable.
     """
-    import gc
     torch.set_num_threads(1)
     torch.set_num_interop_threads(1)
     torch.default_generator.manual_seed(0)
-    from webapp.execution.capture import internal_values  # noqa: F401  (for the children)
     forward_only = WARM_UP_PROGRAM.split("y.backward()")[0]
     Interpreter(language.check(forward_only)).run()
     # Children share these objects copy-on-write: keep the collector from touching them.
@@ -58,84 +62,78 @@ def warm_up_child():
 
 
 def evaluate(request):
-    if request.get("lesson") in LESSONS:
-        return lesson(request)
-    program = None
+    """The answer to `request` (see the module's docstring): the answer of its kind, or
+    {"problem": ...} for what the program did wrong or ran out of."""
     try:
-        program = language.check(request["source"])
-        interpreter = Interpreter(program, echo=program.pasted_from_repl)
-        with python_warnings.catch_warnings(record=True) as caught:
-            python_warnings.simplefilter("always")
-            torch.default_generator.manual_seed(request.get("seed", 0))  # CPU only: no CUDA queue
-            interpreter.run()
-            target, gradient = choose_output(interpreter, request.get("output"))
-            trace = capture.trace(target, gradient, interpreter.recorder, interpreter.warnings)
-            rules.annotate(trace, target)
-        notes = interpreter.warnings + unique(str(w.message) for w in caught)
-        answer = {"trace": trace, "stdout": "".join(interpreter.builtins.stdout),
-                  "warnings": notes, "variables": variables(interpreter.globals)}
-        if request.get("torchviz"):
-            answer["torchviz_dot"] = torchviz_source(target, interpreter.globals)
-        return answer
-    except ProblemError as problem:
-        return {"problem": shifted(problem, program).to_dict()}
-    except MemoryError:
-        return {"problem": LimitExceeded("The program ran out of memory "
-                                         f"(the limit is {limits.MEMORY_HEADROOM_BYTES >> 20} MiB "
-                                         "beyond PyTorch itself).").to_dict()}
-    except RecursionError:
-        return {"problem": LimitExceeded("The program nests too deeply.").to_dict()}
+        return KINDS[kind_of(request)](request)
+    except (ProblemError, MemoryError, RecursionError) as error:
+        return {"problem": problem_for(error).to_dict()}
 
 
-def lesson(request):
-    """A lesson's own runs of the program (`numerics.run`, `descent.run`): plain data or a
-    problem, like `evaluate`."""
-    from webapp.execution.lessons import descent, numerics      # they use choose_output from here
+def kind_of(request):
+    """The key in KINDS for `request`: its lesson, or "graph"."""
+    lesson = request.get("lesson")
+    return lesson if lesson in LESSONS else "graph"
+
+
+def problem_for(error):
+    """The ProblemError to show for an error an evaluation ended with."""
+    if isinstance(error, MemoryError):
+        return LimitExceeded("The program ran out of memory "
+                             f"(the limit is {limits.MEMORY_HEADROOM_BYTES >> 20} MiB "
+                             "beyond PyTorch itself).")
+    if isinstance(error, RecursionError):
+        return LimitExceeded("The program nests too deeply.")
+    return error
+
+
+def graph_answer(request):
+    """The graph of `request`'s program: the trace, its output, warnings and variables.
+    Problems found while running are located where the user sees them (`shift_column`)."""
+    program = language.check(request["source"])
     try:
-        with python_warnings.catch_warnings():
-            python_warnings.simplefilter("ignore")
-            return {"lesson": {"numerics": numerics, "descent": descent}[request["lesson"]]
-                    .run(request)}
+        return run_for_graph(program, request)
     except ProblemError as problem:
-        return {"problem": problem.to_dict()}
-    except MemoryError:
-        return {"problem": LimitExceeded("The program ran out of memory.").to_dict()}
-    except RecursionError:
-        return {"problem": LimitExceeded("The program nests too deeply.").to_dict()}
+        shift_column(problem, program)
+        raise
 
 
-def choose_output(interpreter, name):
-    """The tensor to differentiate, and the gradient its backward pass was seeded with."""
-    backward_tensor, gradient = interpreter.last_backward or (None, None)
-    if name:
-        value = interpreter.globals.get(name)
-        if not isinstance(value, torch.Tensor) or value.grad_fn is None:
-            raise NothingToDraw(f"'{name}' is not a tensor that autograd recorded a graph for.")
-        return value, gradient if value is backward_tensor else None
-    if backward_tensor is not None:
-        return backward_tensor, gradient
-    return interpreter.last_graph_value, None
+def run_for_graph(program, request):
+    """Run the checked `program` and trace the graph of the requested output."""
+    interpreter = Interpreter(program, echo=program.pasted_from_repl)
+    with python_warnings.catch_warnings(record=True) as caught:
+        python_warnings.simplefilter("always")
+        torch.default_generator.manual_seed(request.get("seed", 0))  # CPU only: no CUDA queue
+        interpreter.run()
+        target, gradient = choose_output(interpreter, request.get("output"))
+        trace = capture.trace(target, gradient, interpreter.recorder, interpreter.warnings,
+                              edge_rule)
+    notes = interpreter.warnings + unique(str(w.message) for w in caught)
+    answer = {"trace": trace, "stdout": "".join(interpreter.builtins.stdout),
+              "warnings": notes, "variables": variables(interpreter.globals)}
+    if request.get("torchviz"):
+        answer["torchviz_dot"] = torchviz_source(target, interpreter.globals)
+    return answer
 
 
-def torchviz_source(target, scope):
-    """torchviz's `make_dot` DOT source for `target`, leaves named after the program's
-    variables (for the torchviz view: it needs the real tensors, so it is made here)."""
-    leaves = {name: value for name, value in scope.items()
-              if isinstance(value, torch.Tensor) and value.is_leaf and value.requires_grad}
+def lesson_answer(run, request):
+    """A lesson's own runs of the program (`run(request)` -> plain data), warnings silenced."""
     with python_warnings.catch_warnings():
-        python_warnings.simplefilter("ignore")   # torchviz 0.0.3 compares versions via distutils
-        try:
-            return make_dot(target, params=leaves).source
-        except RecursionError:                   # make_dot walks the graph recursively
-            raise LimitExceeded("The graph is too deep for torchviz's drawing.") from None
+        python_warnings.simplefilter("ignore")
+        return {"lesson": run(request)}
 
 
-def shifted(problem, program):
-    """Move a column back to where the user sees it (REPL prompts were removed before parsing)."""
+KINDS = {"graph": graph_answer,
+         "numerics": functools.partial(lesson_answer, numerics.run),
+         "descent": functools.partial(lesson_answer, descent.run)}
+
+
+def shift_column(problem, program):
+    """Move the problem's column back to where the user sees it in `program` (REPL prompts
+    were removed before parsing)."""
     if program is not None and problem.line and problem.column and \
             problem.line <= len(program.column_shift) and problem.slug != "not-allowed":
         problem.column += program.column_shift[problem.line - 1]
-    return problem
 
 
 def variables(scope):
@@ -155,4 +153,5 @@ def variables(scope):
 
 
 def unique(messages):
+    """`messages` without repeats, in their first order."""
     return list(dict.fromkeys(messages))

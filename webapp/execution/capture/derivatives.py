@@ -36,6 +36,9 @@ def node_jacobians(fn, output_template, input_templates):
 
 
 def stack_rows(rows, output_shape, input_template):
+    """The rows d output_k / d input (one per output entry) as one Jacobian of shape
+    output_shape + input shape, each row summed to the input's shape; None if any is missing
+    or it has too many entries."""
     if input_template is None or any(row is None for row in rows):
         return None
     shape = input_template.shape

@@ -9,7 +9,7 @@ both graphs side by side, and their values are copied over. Runs inside the sand
 import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 
-from webapp.execution.capture.trace import Snapshot, is_leaf_node
+from webapp.execution.capture.nodes import Snapshot, is_leaf_node
 
 
 class OutputCollector(TorchDispatchMode):
@@ -39,10 +39,13 @@ def recover(fns):
 
 
 def is_internal(fn):
+    """Whether `fn` is an op node that no recorded call made (a library function's inside)."""
     return fn is not None and not is_leaf_node(fn) and "sequence" not in fn.metadata
 
 
 def rerun(call):
+    """Run a recorded call again on fresh leaves like the old ones: (its result, every tensor
+    made inside it)."""
     func, args, kwargs = call
     fresh = {}
 
@@ -64,6 +67,8 @@ def rerun(call):
 
 
 def copy_values(fn, rerun_result):
+    """Walk the recorded node `fn` and the rerun's result side by side, copying each inside
+    node's value (and an order just before `fn`) onto the recorded node of the same name."""
     result, outputs = rerun_result
     value_of = {id(t.grad_fn): t for t in outputs if t.grad_fn is not None}
     stack = [(fn, result.grad_fn)]

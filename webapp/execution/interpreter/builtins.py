@@ -5,8 +5,6 @@ functions, listed tensor methods (through `torch.Tensor`'s functions by name), a
 torch.nn.functional and math functions of `allowlist` (checked by identity). Runs inside the
 sandbox child.
 """
-import ast
-import builtins
 import math
 import operator
 
@@ -49,6 +47,8 @@ class BoundMethod:
 
 
 class Builtins:
+    """The builtin functions a program may call, calls of every callable, and the
+    program's captured stdout (within its size limit)."""
     def __init__(self, interpreter):
         self.interpreter = interpreter
         self.stdout = []

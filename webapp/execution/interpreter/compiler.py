@@ -25,6 +25,7 @@ Tensor = torch.Tensor
 
 
 class Compiler:
+    """Compiles for one Interpreter: each handler takes an AST node, returns a closure."""
     def __init__(self, interpreter):
         self.interpreter = interpreter
         self.statements = {

@@ -3,16 +3,17 @@ from webapp.core.errors import RunFailed
 
 
 class Return(Exception):
+    """A `return` inside a user function: carries the returned value to the call."""
     def __init__(self, value):
         self.value = value
 
 
 class Break(Exception):
-    pass
+    """A `break`: caught by the innermost loop."""
 
 
 class Continue(Exception):
-    pass
+    """A `continue`: caught by the innermost loop."""
 
 
 def position(node):

@@ -19,6 +19,7 @@ TRACKED_ELEMENTS = 1_024
 
 
 class Guard:
+    """The size limits of one run: each tensor's shape, and all live large tensors together."""
     def __init__(self):
         self.live_elements = 0
         self.tracked = weakref.WeakSet()
@@ -30,6 +31,7 @@ class Guard:
             check_shape(shape)
 
     def after(self, value):
+        """Check a result's shape and count it among the live elements; return it unchanged."""
         if type(value) is torch.Tensor and value.dim():
             check_shape(value.shape)
             numel = value.numel()
@@ -44,10 +46,12 @@ class Guard:
         return value
 
     def _release(self, numel):
+        """A counted tensor was freed: forget its elements."""
         self.live_elements -= numel
 
 
 def check_shape(shape):
+    """Raise LimitExceeded for a shape with too many dimensions or elements."""
     if len(shape) > limits.MAX_TENSOR_DIMS:
         raise LimitExceeded(f"A tensor may have at most {limits.MAX_TENSOR_DIMS} dimensions "
                             f"(this one would have {len(shape)}).")
@@ -73,6 +77,7 @@ def predict_shape(func, args, kwargs):
 
 
 def arange_shape(args, kwargs):
+    """The shape torch.arange would make from these arguments."""
     numbers = [float(a) for a in args if isinstance(a, (int, float))]
     start, end, step = {1: lambda: (0.0, numbers[0], 1.0), 2: lambda: (*numbers, 1.0),
                         3: lambda: tuple(numbers)}[len(numbers)]()
@@ -80,11 +85,13 @@ def arange_shape(args, kwargs):
 
 
 def linspace_shape(args, kwargs):
+    """The shape torch.linspace would make (None when `steps` is not a plain int)."""
     steps = kwargs.get("steps", args[2] if len(args) > 2 else 0)
     return (int(steps),) if isinstance(steps, int) else None
 
 
 def eye_shape(args, kwargs):
+    """The shape torch.eye would make (None without int sizes)."""
     rows = [a for a in args if isinstance(a, int)]
     return (rows[0], rows[-1]) if rows else None
 
@@ -110,6 +117,8 @@ CREATION_SHAPES = {
 
 
 def size_from_arguments(sizes):
+    """The shape given as sizes (`ones(2, 3)` or `ones((2, 3))`), or None when torch
+    should judge them itself."""
     if len(sizes) == 1 and isinstance(sizes[0], (list, tuple, torch.Size)):
         sizes = sizes[0]
     if not all(isinstance(s, int) and not isinstance(s, bool) for s in sizes):

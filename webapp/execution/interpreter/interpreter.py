@@ -14,7 +14,8 @@ import torch
 from webapp.core import limits
 from webapp.execution.interpreter import allowlist
 from webapp.execution.interpreter.builtins import BoundMethod, Builtins
-from webapp.execution.capture.trace import Recorder, freeze
+from webapp.execution.capture.nodes import freeze
+from webapp.execution.capture.recorder import Recorder
 from webapp.execution.interpreter.compiler import Compiler
 from webapp.core.errors import LimitExceeded, NotAllowed, ProblemError
 from webapp.execution.interpreter.flow import Break, Continue, Return, position, run_failed
@@ -31,6 +32,9 @@ Tensor = torch.Tensor
 
 
 class Interpreter:
+    """One run of a checked program: its names and frames, the recorder of its tensor
+    operations, the size guard and the step count. `run()` runs it; the operations the
+    compiled closures call are its methods."""
     def __init__(self, program, echo=False):
         self.program = program
         self.echo = echo                 # a REPL paste: bare expressions print their value
@@ -50,12 +54,15 @@ class Interpreter:
         self.body = Compiler(self).block(program.tree.body)
 
     def run(self):
+        """Run the whole program (ProblemError on what it did wrong)."""
         try:
             self.run_block(self.body)
         except (Break, Continue, Return):
             raise NotAllowed("'return', 'break' and 'continue' belong inside a function or loop.")
 
     def run_block(self, block):
+        """Run compiled statements [(closure, node)], counting steps, turning Python and
+        PyTorch errors into RunFailed at the statement's position."""
         for statement, node in block:
             self.steps += 1
             if self.steps > limits.MAX_STEPS:
@@ -73,6 +80,7 @@ class Interpreter:
     # Names --------------------------------------------------------------------------------
 
     def bind(self, name, value):
+        """Assign `value` to `name` in the current frame, noting tensor names for the graph."""
         self.frames[-1][name] = value
         if type(value) is Tensor:
             self.recorder.name(value, name)
@@ -82,12 +90,14 @@ class Interpreter:
     # Operations ---------------------------------------------------------------------------
 
     def truth(self, value, node):
+        """bool(value), a failure located at `node`."""
         try:
             return bool(value)
         except PROGRAM_ERRORS as error:
             raise run_failed(error, node) from None
 
     def binary(self, op, left, right, node):
+        """`left op right`: a tensor operation, or a checked Python one."""
         if type(left) is Tensor or type(right) is Tensor:
             return self.tensor_call(op, (left, right), {}, node)
         self.builtins.check_python_operation(op, left, right, node)
@@ -97,12 +107,14 @@ class Interpreter:
             raise run_failed(error, node) from None
 
     def augmented(self, op, current, operand, node):
+        """`current op= operand`: in place on a tensor (as in Python), else `binary`."""
         if type(current) is Tensor:                  # Python's += on a tensor is in place
             return self.tensor_call(IN_PLACE[op], (current, operand), {}, node, replay_as=op,
                                     in_place=True)
         return self.binary(op, current, operand, node)
 
     def unary(self, op, value, node):
+        """`op value` (-x, +x, not x), a tensor operation when value is a tensor."""
         if type(value) is Tensor:
             return self.tensor_call(op, (value,), {}, node)
         try:
@@ -111,6 +123,7 @@ class Interpreter:
             raise run_failed(error, node) from None
 
     def comparison(self, compare, left, right, node):
+        """`left compare right`: identity, a tensor operation, or Python's comparison."""
         if compare is operator.is_ or compare is operator.is_not:
             return compare(left, right)
         if type(left) is Tensor or type(right) is Tensor:
@@ -121,6 +134,7 @@ class Interpreter:
             raise run_failed(error, node) from None
 
     def attribute_of(self, owner, node):
+        """`owner.name` for an allowlisted namespace member, tensor attribute or method."""
         name = node.attr
         if isinstance(owner, allowlist.Namespace) and name in owner.members:
             return owner.members[name]
@@ -134,6 +148,7 @@ class Interpreter:
         raise run_failed(AttributeError(f"{kind} has no attribute '{name}' here"), node)
 
     def subscript(self, owner, index, node):
+        """`owner[index]` for tensors (recorded, with a label), sequences and torch results."""
         if type(owner) is Tensor:
             return self.tensor_call(operator.getitem, (owner, index), {}, node,
                                     label=index_label(index))
@@ -148,6 +163,7 @@ class Interpreter:
 
     @staticmethod
     def check_length(items, node):
+        """Refuse a list longer than MAX_LIST_ITEMS."""
         if len(items) > limits.MAX_LIST_ITEMS:
             raise LimitExceeded("This list is too long.", **position(node))
 
@@ -182,11 +198,13 @@ class Interpreter:
 
 
 def index_label(index):
+    """A label for an indexing op: `[0, 1:3]`."""
     parts = index if isinstance(index, tuple) else (index,)
     return "[" + ", ".join(index_part(p) for p in parts) + "]"
 
 
 def index_part(part):
+    """One part of an index as written: `1:3`, `tensor`, `0`."""
     if isinstance(part, slice):
         bounds = (part.start, part.stop) if part.step is None else \
             (part.start, part.stop, part.step)

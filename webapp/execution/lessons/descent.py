@@ -21,7 +21,7 @@ import torch
 
 from webapp.execution.interpreter.builtins import UserFunction
 from webapp.core.errors import NothingToDraw, ProblemError
-from webapp.execution.lessons.numerics import ProgramRuns, graph_inputs, warm_up
+from webapp.execution.lessons.runner import ProgramRuns, graph_inputs, warm_up
 
 CURVE_POINTS = 81
 MAX_PLOTTED = 1_001           # a 10,001-step trajectory is sent every 10th step
@@ -29,6 +29,7 @@ DEFAULT_LR, DEFAULT_STEPS = 0.1, 50
 
 
 def run(request):
+    """The lesson for `request` (see the module's docstring) as plain data (`document`)."""
     warm_up()
     runs = ProgramRuns(request)
     steps = []
@@ -89,6 +90,8 @@ def program_curve(interpreter, xs):
 # -- our own loop over the program as a function -----------------------------------------------
 
 def own_descent(runs, interpreter, leaves, request):
+    """Gradient descent on the program as a function of its one scalar input: the run
+    program with the input replaced by x_k gives f(x_k) and f'(x_k) (mode "descent")."""
     target, seed = runs.target(interpreter)
     if not isinstance(target, torch.Tensor) or target.grad_fn is None or target.numel() != 1:
         raise NothingToDraw("Gradient descent needs a program whose output is one number "
@@ -133,6 +136,7 @@ def loss_and_grad(runs, number, x, gradient=True):
 
 
 def first_entry(tensor):
+    """The first entry of `tensor` as a float (None when it is empty)."""
     return float(tensor.detach().reshape(-1)[0]) if tensor.numel() else None
 
 
@@ -148,6 +152,8 @@ def span(xs):
 
 
 def document(mode, name, xs, losses, curve, lr, runs):
+    """The lesson's answer: the trajectory `xs` and `losses`, every `stride`-th step of it when
+    it is longer than MAX_PLOTTED, with the curve and how it was made."""
     stride = max(1, math.ceil(len(xs) / MAX_PLOTTED))
     picked = list(range(0, len(xs), stride))
     if picked[-1] != len(xs) - 1:
