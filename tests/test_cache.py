@@ -118,10 +118,10 @@ def test_a_program_that_used_its_whole_time_is_cached_but_other_limits_are_not()
     assert len(calls) == 3
 
 
-def test_a_timeout_on_a_busy_server_is_kept_only_briefly(monkeypatch):
+def test_a_timeout_on_a_busy_server_is_kept_only_briefly():
     from webapp.pipeline import cache as cache_module
-    cache, calls, now = ResultCache(10_000), [], [1000.0]
-    monkeypatch.setattr(cache_module.time, "monotonic", lambda: now[0])
+    calls, now = [], [1000.0]
+    cache = ResultCache(10_000, clock=lambda: now[0])
 
     def starved():
         calls.append(1)

@@ -68,7 +68,7 @@ def test_child_limits_are_set(tmp_path):
     script = textwrap.dedent("""
         import resource, sys
         from webapp.core import limits
-        from webapp.sandbox import server as forkserver
+        from webapp.sandbox import child as forkserver
         forkserver.limit_myself()
         print(resource.getrlimit(resource.RLIMIT_CPU)[0] == limits.CPU_TIME_S,
               resource.getrlimit(resource.RLIMIT_FSIZE) == (0, 0),

@@ -1,24 +1,46 @@
 """One error family whose messages are fit to show a user.
 
 Every failure a user can cause is a `ProblemError`: it knows its HTTP status, a short title,
-a detail message and, where it applies, the line and (1-based) column in the user's source.
-It travels across the sandbox boundary as a plain dict and leaves the API as problem+json.
+a detail message, where it applies the line and (1-based) column in the user's source, and
+for the answers that ask the client to come back (busy, rate limited) the seconds to wait.
+It travels across the sandbox boundary and through the result cache as a plain dict
+(`to_dict`, `from_dict`: the same class, status, title, detail, position and wait come back)
+and leaves the API as problem+json.
+
+Every subclass registers itself under its slug (the last part of the problem's `type`), so
+`from_dict` finds it; two classes with one slug are refused when the second is defined.
 """
+from webapp.core import limits
+
+# The members `from_dict` reads itself; the rest (retry_after included) go in as `extra`.
+FIELDS = ("type", "title", "status", "detail", "line", "column")
 
 
 class ProblemError(Exception):
     status = 400
     slug = "bad-request"
     title = "Bad request"
+    retry_after = None        # seconds for Retry-After, on the classes that ask to come back
+    registry = {}             # slug -> subclass, filled by __init_subclass__
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        taken = ProblemError.registry.get(cls.slug)
+        assert taken is None, f"problem slug {cls.slug!r} is taken by {taken.__name__}"
+        ProblemError.registry[cls.slug] = cls
 
     def __init__(self, detail, *, line=None, column=None, extra=None):
+        """`extra`: more members for the problem dict; its `retry_after`, if any, replaces
+        the class's."""
         super().__init__(detail)
         self.detail = str(detail)
         self.line = line
         self.column = column
         self.extra = dict(extra or {})
+        self.retry_after = self.extra.pop("retry_after", type(self).retry_after)
 
     def to_dict(self):
+        """The problem as RFC 9457 members (plus line/column and retry_after where set)."""
         problem = {
             "type": f"/problems/{self.slug}",
             "title": self.title,
@@ -28,16 +50,24 @@ class ProblemError(Exception):
         if self.line is not None:
             problem["line"] = self.line
             problem["column"] = self.column
+        if self.retry_after is not None:
+            problem["retry_after"] = self.retry_after
         problem.update(self.extra)
         return problem
 
     @staticmethod
     def from_dict(problem):
-        cls = _BY_SLUG.get(problem.get("type", "").rsplit("/", 1)[-1], ProblemError)
-        extra = {k: v for k, v in problem.items()
-                 if k not in ("type", "title", "status", "detail", "line", "column")}
-        return cls(problem.get("detail", ""), line=problem.get("line"),
-                   column=problem.get("column"), extra=extra)
+        """The `ProblemError` that `to_dict` made `problem` from (its class found by slug)."""
+        cls = ProblemError.registry.get(problem.get("type", "").rsplit("/", 1)[-1], ProblemError)
+        extra = {k: v for k, v in problem.items() if k not in FIELDS}
+        return cls.restored(problem, problem.get("detail", ""), line=problem.get("line"),
+                            column=problem.get("column"), extra=extra)
+
+    @classmethod
+    def restored(cls, problem, detail, **fields):
+        """An instance from a problem dict; classes whose status or title vary per instance
+        read them from `problem` here."""
+        return cls(detail, **fields)
 
 
 class BadRequest(ProblemError):
@@ -50,6 +80,10 @@ class UnsupportedMediaType(ProblemError):
 
 class NotDrawable(ProblemError):
     status, slug, title = 422, "not-drawable", "The graph is too large to draw"
+
+
+class ExportTooLarge(NotDrawable):
+    status, slug, title = 422, "export-too-large", "The export would take too long"
 
 
 class SyntaxProblem(ProblemError):
@@ -82,8 +116,36 @@ class NothingToDraw(ProblemError):
 
 class Busy(ProblemError):
     status, slug, title = 503, "busy", "The server is busy"
+    retry_after = limits.RETRY_AFTER_S
 
 
-_BY_SLUG = {cls.slug: cls for cls in
-            (ProblemError, BadRequest, UnsupportedMediaType, NotDrawable, SyntaxProblem, NotAllowed,
-             SourceTooLarge, LimitExceeded, TimeLimit, RunFailed, NothingToDraw, Busy)}
+class SandboxUnavailable(ProblemError):
+    status, slug, title = 503, "sandbox-unavailable", "The evaluation service is starting"
+    retry_after = limits.RETRY_AFTER_S
+
+
+class RateLimited(ProblemError):
+    status, slug, title = 429, "rate-limited", "Too many requests"
+    retry_after = limits.RETRY_AFTER_S
+
+
+class HTTPProblem(ProblemError):
+    """An HTTP error the framework raised (404, 405, 413 ...): its status and title are the
+    framework's, per instance."""
+    status, slug, title = 400, "http-error", "HTTP error"
+
+    def __init__(self, detail, *, status=400, title="HTTP error", **fields):
+        super().__init__(detail, **fields)
+        self.status, self.title = status, title
+        if status == 503 and self.retry_after is None:     # every 503 says when to come back
+            self.retry_after = limits.RETRY_AFTER_S
+
+    @classmethod
+    def restored(cls, problem, detail, **fields):
+        return cls(detail, status=problem.get("status", cls.status),
+                   title=problem.get("title", cls.title), **fields)
+
+
+class InternalError(ProblemError):
+    """A bug of ours: logged, and answered without details."""
+    status, slug, title = 500, "internal-error", "Internal error"

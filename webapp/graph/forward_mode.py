@@ -9,11 +9,7 @@ scalar output. Plain Python on the graph JSON (docs/graph-json.md); no torch her
 """
 import math
 
-from webapp.core.errors import ProblemError
-
-
-class NoSuchInput(ProblemError):
-    status, slug, title = 400, "bad-request", "The request is not valid"
+from webapp.core.errors import BadRequest
 
 
 def tangents(document, input_id=None, entry=0):
@@ -49,15 +45,15 @@ def tangents(document, input_id=None, entry=0):
 
 def choose(inputs, input_id, entry):
     if not inputs:
-        raise NoSuchInput("The graph has no input that requires grad.")
+        raise BadRequest("The graph has no input that requires grad.")
     chosen = inputs[0] if input_id is None else next(
         (n for n in inputs if input_id in (n["id"], n["name"])), None)
     if chosen is None:
-        raise NoSuchInput(f"'{input_id}' is not an input of this graph.")
+        raise BadRequest(f"'{input_id}' is not an input of this graph.")
     size = numel(chosen)
     if size is None or not 0 <= entry < size:
-        raise NoSuchInput(f"'entry' must be from 0 to {(size or 1) - 1} for "
-                          f"{chosen['name'] or chosen['id']}.")
+        raise BadRequest(f"'entry' must be from 0 to {(size or 1) - 1} for "
+                        f"{chosen['name'] or chosen['id']}.")
     return chosen
 
 

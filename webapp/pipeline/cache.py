@@ -36,8 +36,12 @@ class Flight:
 
 
 class ResultCache:
-    def __init__(self, max_bytes):
+    """Up to `max_bytes` of results (JSON-sized) by key; `clock()` (seconds, monotonic) times
+    the entries that expire."""
+
+    def __init__(self, max_bytes, clock=time.monotonic):
         self.max_bytes = max_bytes
+        self.clock = clock
         self.entries = collections.OrderedDict()     # key -> (value or problem, size, expiry)
         self.bytes = 0
         self.in_flight = {}                          # key -> Flight
@@ -49,7 +53,7 @@ class ResultCache:
         computed wait for it and share its outcome, a raised problem included (they came in
         the same rush); only deterministic problems are kept for later requests."""
         with self.lock:
-            if key in self.entries and self.entries[key][2] < time.monotonic():
+            if key in self.entries and self.entries[key][2] < self.clock():
                 self._evict(key)
             if key in self.entries:
                 self.entries.move_to_end(key)
@@ -96,7 +100,7 @@ class ResultCache:
         if size > self.max_bytes // 4:                # one entry never takes the whole cache
             return
         with self.lock:
-            expiry = time.monotonic() + ttl if ttl else float("inf")
+            expiry = self.clock() + ttl if ttl else float("inf")
             self.entries[key] = (value, size, expiry)
             self.bytes += size
             while self.bytes > self.max_bytes:
@@ -107,9 +111,12 @@ class ResultCache:
         self.bytes -= size
 
     def clear(self):
+        """Forget every kept result and the hit counts (results being computed finish as
+        usual): a fresh cache for a test, or for a new configuration."""
         with self.lock:
             self.entries.clear()
             self.bytes = 0
+            self.hits = self.misses = 0
 
 
 results = ResultCache(64 * 1024 * 1024)      # the process's cache; create_app sets its size

@@ -15,8 +15,8 @@ import threading
 import time
 
 from webapp.core import limits
-from webapp.core.errors import Busy, ProblemError
-from webapp.sandbox.server import READY_LINE, receive_message, send_message
+from webapp.core.errors import Busy, SandboxUnavailable
+from webapp.sandbox.protocol import READY_LINE, receive_message, send_message
 
 STARTUP_TIMEOUT_S = 60.0
 # What the fork server's children run: named here, imported only there (never by the web).
@@ -25,10 +25,6 @@ ENTRY_MODULE = "webapp.execution.entry"
 ANSWER_TIMEOUT_S = limits.MAX_QUEUE_WAIT_S + limits.WALL_CLOCK_S + 5.0
 CHILD_ENVIRONMENT = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
                      "OPENBLAS_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"}
-
-
-class SandboxUnavailable(ProblemError):
-    status, slug, title = 503, "sandbox-unavailable", "The evaluation service is starting"
 
 
 class Sandbox:
@@ -52,8 +48,7 @@ class Sandbox:
                 self.shared_path = None          # a shared server that is gone: run our own
             if self.process is not None and self.process.poll() is not None:
                 self.process = None              # it died: the next request starts a new one
-            raise Busy("The evaluation was interrupted; please try again.",
-                       extra={"retry_after": limits.RETRY_AFTER_S}) from None
+            raise Busy("The evaluation was interrupted; please try again.") from None
 
     def ensure_running(self):
         if self.shared_path:

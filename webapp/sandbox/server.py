@@ -1,146 +1,37 @@
 """The fork server: one process with torch imported that forks a fresh child per evaluation.
 
 Run as `python -m webapp.sandbox.server SOCKET_PATH ENTRY_MODULE`. The entry module imports
-torch once (1-2 s), then listens on
-a Unix socket. Each connection is one evaluation: a length-prefixed JSON request in, one JSON
-answer out. The server keeps SPARE_CHILDREN children forked and warmed up ahead (so a request
-waits neither for fork nor for a cold process), hands it the connection, and enforces the limits a child cannot enforce on itself:
+torch once (1-2 s), then the server listens on a Unix socket. Each connection is one
+evaluation: a request in, one answer out (protocol.py). The server keeps SPARE_CHILDREN
+children forked and warmed up ahead (so a request waits neither for fork nor for a cold
+process), hands one the connection, and enforces the limits a child cannot enforce on itself:
 at most MAX_CONCURRENT_EVALUATIONS at once, a short queue (then "busy"), and the wall clock
-(SIGKILL after WALL_CLOCK_S). The child sets its own rlimits, runs `evaluate`, answers, exits.
+(SIGKILL after WALL_CLOCK_S). The child (child.py) sets its own rlimits, runs the entry
+module's `evaluate`, answers, exits.
 
 The server is single-threaded and never runs autograd itself (fork after a backward pass would
 leave the child's autograd engine unusable).
 """
 import collections
 import importlib
-import json
 import os
-import resource
-import select
 import selectors
 import signal
 import socket
-import struct
 import sys
 import time
 import traceback
 
 from webapp.core import limits
+from webapp.sandbox.child import child_main, cpu_seconds
+from webapp.sandbox.protocol import (BUSY, DONE, KILLED, READY, READY_LINE, TIMED_OUT,
+                                     TIMED_OUT_BUSY, send_message)
 
-HEADER = struct.Struct("!I")
-MAX_REQUEST_BYTES = 1 << 20
-READY_LINE = "forkserver ready"
-DONE = b"done"
-READY = b"ready"
 SPARE_CHILDREN = 2
-
-
-
-def send_message(sock, message):
-    data = json.dumps(message).encode()
-    sock.sendall(HEADER.pack(len(data)) + data)
-
-
-def receive_message(sock, limit=1 << 30):
-    header = receive_exactly(sock, HEADER.size)
-    (size,) = HEADER.unpack(header)
-    if size > limit:
-        raise ValueError("message too large")
-    return json.loads(receive_exactly(sock, size))
-
-
-def receive_exactly(sock, size):
-    chunks, remaining = [], size
-    while remaining:
-        chunk = sock.recv(min(remaining, 1 << 20))
-        if not chunk:
-            raise ConnectionError("connection closed")
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    return b"".join(chunks)
-
-
-def problem(slug, title, status, detail, **extra):
-    return {"problem": {"type": f"/problems/{slug}", "title": title, "status": status,
-                        "detail": detail, **extra}}
-
-
-BUSY = problem("busy", "The server is busy", 503,
-               "Too many programs are running right now; try again in a moment.",
-               retry_after=limits.RETRY_AFTER_S)
-TIMED_OUT = problem("time-limit", "The program hit a limit", 422,
-                    f"The program ran longer than {limits.WALL_CLOCK_S:g} s and was stopped.")
-# Stopped by the clock while it waited for a busy processor: another moment may be different.
-TIMED_OUT_BUSY = problem("limit-exceeded", "The program hit a limit", 422,
-                         f"The program ran longer than {limits.WALL_CLOCK_S:g} s and was "
-                         "stopped (the server was busy: trying again may work).")
 # A stopped child that had a processor for at least this share of its time was stopped by its
 # own work, not by the server's load.
 CPU_BOUND_SHARE = 0.8
-KILLED = problem("limit-exceeded", "The program hit a limit", 422,
-                 "The program was stopped by a resource limit (memory or CPU time).")
 
-
-# The child ------------------------------------------------------------------------------------
-
-def child_main(control, entry):
-    """A spare child: wait for a connection, limit itself, evaluate, answer, exit.
-
-    `entry` is the evaluation module the server was given (`warm_up_child()`,
-    `evaluate(request)`)."""
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    code = 0
-    try:
-        # While idle: one small evaluation with a backward pass, so that this process's
-        # copy-on-write faults and autograd's first-use set-up are paid before a request
-        # arrives, not after (the server itself must never run backward). Under load, when
-        # work is already waiting, that would only double the work: skip it.
-        if not select.select([control], [], [], 0)[0]:    # no work waiting yet
-            entry.warm_up_child()
-        control.send(READY)
-        _, fds, _, _ = socket.recv_fds(control, 16, 1)
-        if not fds:
-            os._exit(0)                  # the server is going away
-        connection = socket.socket(fileno=fds[0])
-        limit_myself()
-        request = receive_message(connection, MAX_REQUEST_BYTES)
-        send_message(connection, entry.evaluate(request))
-        control.send(DONE)               # the slot is free now; exiting takes a while longer
-    except BaseException:                # never let a child fall back into the server's loop
-        code = 1
-    os._exit(code)
-
-
-def limit_myself():
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))           # no file writes
-    resource.setrlimit(resource.RLIMIT_CPU, (limits.CPU_TIME_S, limits.CPU_TIME_S + 1))
-    address_space = current_address_space() + limits.MEMORY_HEADROOM_BYTES
-    resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
-    resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))           # no new processes or threads
-    sys.setrecursionlimit(4_000)
-
-
-def cpu_seconds(pid):
-    """User and system time a process has used so far (0 if it is gone)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def current_address_space():
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
-# The server -----------------------------------------------------------------------------------
 
 class Running:
     """A child at work: the client's connection, when it started, its control socket."""

@@ -20,9 +20,10 @@ def create_app(test_config=None):
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["AUTOGRAD_MAX_REQUEST_BYTES"])
 
     from webapp.pipeline import cache
-    from webapp.web import api, drawings, lessons, pages, protection
+    from webapp.web import api, drawings, lessons, pages, problems, protection
     cache.results.max_bytes = int(app.config["AUTOGRAD_CACHE_BYTES"])
     protection.init_app(app, limited_blueprints=[api.bp, drawings.bp, lessons.bp])
+    problems.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(drawings.bp)

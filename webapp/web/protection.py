@@ -2,7 +2,7 @@
 the evaluating endpoints (Flask-Limiter), security headers on every response, and trust in a
 configured number of reverse proxies for the client's address.
 
-The global cap on concurrent evaluations lives in the fork server (`forkserver.py`); this is
+The global cap on concurrent evaluations lives in the fork server (sandbox/server.py); this is
 the per-client layer in front of it.
 """
 import math
@@ -13,8 +13,6 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from webapp.core.errors import ProblemError
-
 # The page loads only its own scripts, styles, fonts and images; drawings are inlined from the
 # API as data, never as script. KaTeX sets styles through the DOM (allowed without
 # 'unsafe-inline').
@@ -23,9 +21,6 @@ PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src
                "form-action 'self'; frame-ancestors {frame_ancestors}")
 # An SVG opened on its own is a document too: it may style itself, nothing else.
 IMAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *"
-
-class RateLimited(ProblemError):
-    status, slug, title = 429, "rate-limited", "Too many requests"
 
 
 def init_app(app, limited_blueprints):

@@ -1,0 +1,59 @@
+"""The fork server's wire protocol, shared by the server, its children and the web's client.
+
+A message is a 4-byte big-endian length and that many bytes of JSON. A connection carries one
+request (at most MAX_REQUEST_BYTES) and one answer: `{"problem": problem dict}` or the
+evaluation's plain data. The server prints READY_LINE on stdout once it listens; it and each
+child talk over a socket pair with the control bytes READY and DONE. The answers the server
+gives itself (busy, out of time, killed) are built here from the error family, so the web
+side restores the same classes (`ProblemError.from_dict`).
+"""
+import json
+import struct
+
+from webapp.core import limits
+from webapp.core.errors import Busy, LimitExceeded, TimeLimit
+
+HEADER = struct.Struct("!I")
+MAX_REQUEST_BYTES = 1 << 20
+READY_LINE = "forkserver ready"
+DONE = b"done"           # child -> server: answered, the slot is free
+READY = b"ready"         # child -> server: warmed up, give me work
+
+BUSY = {"problem": Busy(
+    "Too many programs are running right now; try again in a moment.").to_dict()}
+TIMED_OUT = {"problem": TimeLimit(
+    f"The program ran longer than {limits.WALL_CLOCK_S:g} s and was stopped.").to_dict()}
+# Stopped by the clock while it waited for a busy processor: another moment may be different.
+TIMED_OUT_BUSY = {"problem": LimitExceeded(
+    f"The program ran longer than {limits.WALL_CLOCK_S:g} s and was stopped (the server was "
+    "busy: trying again may work).").to_dict()}
+KILLED = {"problem": LimitExceeded(
+    "The program was stopped by a resource limit (memory or CPU time).").to_dict()}
+
+
+def send_message(sock, message):
+    """Send `message` (plain data) as one length-prefixed JSON message."""
+    data = json.dumps(message).encode()
+    sock.sendall(HEADER.pack(len(data)) + data)
+
+
+def receive_message(sock, limit=1 << 30):
+    """The next message on `sock`; ValueError if it announces more than `limit` bytes,
+    ConnectionError if the peer closes first."""
+    header = receive_exactly(sock, HEADER.size)
+    (size,) = HEADER.unpack(header)
+    if size > limit:
+        raise ValueError("message too large")
+    return json.loads(receive_exactly(sock, size))
+
+
+def receive_exactly(sock, size):
+    """`size` bytes from `sock`, or ConnectionError if it closes first."""
+    chunks, remaining = [], size
+    while remaining:
+        chunk = sock.recv(min(remaining, 1 << 20))
+        if not chunk:
+            raise ConnectionError("connection closed")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)

@@ -1,0 +1,44 @@
+"""Every error leaves as application/problem+json (RFC 9457): `ProblemError`s as they are,
+the framework's HTTP errors (404, 405, 413 ...) and rate limiting (429) translated, and
+anything unexpected as a logged 500 without details. `init_app` registers the handlers.
+"""
+from flask import current_app, jsonify
+from werkzeug.exceptions import HTTPException
+
+from webapp.core.errors import HTTPProblem, InternalError, ProblemError, RateLimited
+from webapp.web import protection
+
+
+def init_app(app):
+    app.register_error_handler(ProblemError, problem_response)
+    app.register_error_handler(429, handle_rate_limited)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected)
+
+
+def problem_response(problem):
+    """The problem+json response for `problem`, with Retry-After where it says when to come
+    back."""
+    response = jsonify(problem.to_dict())
+    response.status_code = problem.status
+    response.mimetype = "application/problem+json"
+    if problem.retry_after is not None:
+        response.headers["Retry-After"] = str(problem.retry_after)
+    return response
+
+
+def handle_rate_limited(error):
+    return problem_response(RateLimited(
+        f"Too many requests from your address (the limit is {error.description}); "
+        "please wait a moment.", extra={"retry_after": protection.seconds_until_allowed()}))
+
+
+def handle_http_error(error):
+    return problem_response(HTTPProblem(error.description, status=error.code,
+                                        title=error.name))
+
+
+def handle_unexpected(error):
+    current_app.logger.exception("unexpected error")
+    return problem_response(InternalError(
+        "Something went wrong on the server; it has been logged."))

@@ -1,0 +1,59 @@
+"""What the program endpoints share: reading the request (a JSON body, the program and its
+parameters), the graph document, the drawing options, and a cached drawing.
+
+Used by api.py (the graph JSON and SVG), drawings.py (the exports) and lessons.py; errors are
+`ProblemError`s, answered as problem+json by problems.py.
+"""
+from flask import request
+
+from webapp.core.errors import BadRequest, NotDrawable, UnsupportedMediaType
+from webapp.pipeline import evaluation as pipeline
+from webapp.render import drawing as render
+from webapp.web.parameters import parse
+
+DRAWING_OPTIONS = ("theme", "lang", "direction")
+
+
+def json_body():
+    """The request's JSON object, or the 415/400 that says what is wrong with it."""
+    if not request.is_json:
+        raise UnsupportedMediaType("Send the request as JSON: {\"source\": \"...\"} with "
+                                   "Content-Type: application/json.")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequest("The body must be a JSON object such as {\"source\": \"...\"}.")
+    return body
+
+
+def program_parameters(parameters):
+    """The program, the variable to differentiate and the seed of a request, checked."""
+    return parse(parameters, "source"), parse(parameters, "output"), parse(parameters, "seed")
+
+
+def document_for(parameters):
+    """The graph document of the program in `parameters` (cached by the pipeline)."""
+    source, output, seed = program_parameters(parameters)
+    return pipeline.graph_document(source, output=output, seed=seed)
+
+
+def drawing_options(parameters):
+    """theme, lang and direction, checked, defaults filled in."""
+    return {name: parse(parameters, name) for name in DRAWING_OPTIONS}
+
+
+def step_parameter(parameters, document):
+    """The timeline step asked for (-1 up to the document's last step), or None."""
+    return parse(parameters, "step", high=len(document["timeline"]) - 1)
+
+
+def drawing(kind, parameters, options, draw):
+    """A rendering of the program in `parameters`, cached; too large to draw is a 422."""
+    def draw_or_explain(document):
+        try:
+            return draw(document)
+        except render.GraphTooLargeToDraw as error:
+            raise NotDrawable(f"{error} The JSON export still has the whole graph.") from None
+        except render.RenderError as error:
+            raise NotDrawable(str(error)) from None
+    return pipeline.rendering(kind, parameters["source"], parameters.get("output"),
+                              parse(parameters, "seed"), options, draw_or_explain)
