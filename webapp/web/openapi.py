@@ -128,7 +128,7 @@ def post(summary, operation_id, parameters, answer, description=""):
 
 
 def lessons():
-    """The teaching endpoints of issue 6 (web/lessons.py)."""
+    """The teaching endpoints (web/lessons.py)."""
     lesson = {"type": "object"}
     return {
         "/api/numerics": post(
