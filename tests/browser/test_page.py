@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
-from conftest import run_axe, wait_until
+from tests.support.browser import run_axe, wait_until
 
 pytestmark = pytest.mark.browser
 

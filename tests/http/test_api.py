@@ -6,7 +6,7 @@ import math
 import pytest
 import requests
 
-from problems import assert_problem
+from tests.support.problems import assert_problem
 from webapp.core import limits
 
 TIMEOUT = 30

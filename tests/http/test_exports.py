@@ -11,7 +11,7 @@ import requests
 from PIL import Image, ImageChops, ImageStat
 from pypdf import PdfReader
 
-from tests.problems import assert_problem
+from tests.support.problems import assert_problem
 from webapp.render import animate, raster
 from webapp.render import drawing as render
 

@@ -10,8 +10,8 @@ import time
 import pytest
 import requests
 
-from problems import assert_problem
-from processes import settle_children
+from tests.support.problems import assert_problem
+from tests.support.processes import settle_children
 from webapp.core import limits
 from webapp.sandbox.server import SPARE_CHILDREN
 from webapp.sandbox.client import shared_sandbox

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import networkx as nx
 import pytest
 
-from tests.problems import assert_problem
+from tests.support.problems import assert_problem
 from webapp.pipeline import evaluation as pipeline
 from webapp.render import drawing as render
 from webapp.render import torchviz_view

@@ -6,7 +6,7 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from processes import describe, settle_children
+from tests.support.processes import describe, settle_children
 from webapp import language
 from webapp.core.errors import ProblemError
 from webapp.sandbox.server import SPARE_CHILDREN

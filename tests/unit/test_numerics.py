@@ -5,7 +5,7 @@ import math
 
 import pytest
 import torch
-from problems import assert_problem
+from tests.support.problems import assert_problem
 
 from webapp.execution.lessons import numerics
 from webapp.execution.entry import evaluate
