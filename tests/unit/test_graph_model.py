@@ -3,11 +3,7 @@
 Programs run in-process through `evaluate` (the same code the sandbox child runs) and the
 resulting document is compared with what plain PyTorch computes directly.
 """
-import math
-
 import networkx as nx
-import pytest
-import torch
 
 from tests.support.documents import document_of, inputs_by_name, nodes_of
 from tests.support.numbers import close

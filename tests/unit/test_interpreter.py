@@ -1,7 +1,5 @@
 """The interpreter's Python: what runs, what it prints, and the limits it enforces itself.
 Runs in-process through `evaluate` (what the sandbox child runs)."""
-import pytest
-
 from webapp.core import limits
 from webapp.execution.entry import evaluate
 
@@ -10,12 +8,6 @@ GRAD_X = "x = torch.tensor(2.0, requires_grad=True)\n"
 
 def run(source, **request):
     return evaluate({"source": source, **request})
-
-
-def stdout(source):
-    answer = run(source + GRAD_X + "y = x * 1\n")
-    assert "problem" not in answer, answer
-    return answer["stdout"]
 
 
 def problem(source):

@@ -3,7 +3,6 @@ and central estimates, their errors and the error-vs-h sweep, checked against th
 differences computed directly in PyTorch and against autograd's gradient."""
 import math
 
-import pytest
 import torch
 
 from webapp.execution.lessons import numerics
