@@ -94,14 +94,6 @@ def vector_doc():
     return document(nodes, edges, "n2", timeline)
 
 
-@pytest.fixture(autouse=True)
-def fresh_layout_cache():
-    """Each test lays out for itself: a cached layout would skip the runner being tested."""
-    render.layout.cache_clear()
-    yield
-    render.layout.cache_clear()
-
-
 def parse(svg_text):
     return ET.fromstring(svg_text)
 

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from conftest import REPO
+from tests.support.paths import REPO
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 import load  # noqa: E402  (benchmarks/ is not a package)

@@ -187,7 +187,7 @@ def test_forward_mode_steps_tangents_from_the_chosen_input(page, live_server, sc
 
 
 def test_the_lesson_panels_pass_axe_with_results_shown(page, live_server):
-    from conftest import run_axe
+    from tests.support.browser import run_axe
     open_page(page, live_server, T_XY, lang="ja")
     for panel in ("numerics", "descent", "forward"):
         page.click(f"#{panel}-panel > summary")

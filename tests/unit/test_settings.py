@@ -1,5 +1,5 @@
 """Every setting is declared once, with a default and help, and documented in the README."""
-from conftest import REPO
+from tests.support.paths import REPO
 
 from webapp import create_app
 from webapp.core import settings

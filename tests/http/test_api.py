@@ -1,12 +1,12 @@
 """The HTTP contract, over real HTTP against a live server: lecture programs, errors as
 problem+json, and a class of hostile programs that must all be refused cleanly."""
 import concurrent.futures
-import math
 
 import pytest
 import requests
 
-from problems import assert_problem
+from tests.support.numbers import close
+from tests.support.problems import assert_problem
 from webapp.core import limits
 
 TIMEOUT = 30
@@ -15,12 +15,6 @@ TIMEOUT = 30
 def post(live_server, source, **extra):
     return requests.post(f"{live_server}/api/graph", json={"source": source, **extra},
                          timeout=TIMEOUT)
-
-
-def close(a, b):
-    if isinstance(a, list):
-        return len(a) == len(b) and all(close(x, y) for x, y in zip(a, b))
-    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
 
 
 def assert_still_serving(live_server):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SHARED
+from tests.support.paths import REPO, SHARED
 
 
 def test_factory_names_the_root_templates_and_static_folders(app):

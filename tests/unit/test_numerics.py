@@ -3,9 +3,7 @@ and central estimates, their errors and the error-vs-h sweep, checked against th
 differences computed directly in PyTorch and against autograd's gradient."""
 import math
 
-import pytest
 import torch
-from problems import assert_problem
 
 from webapp.execution.lessons import runner
 from webapp.execution.entry import evaluate
@@ -121,22 +119,3 @@ def test_a_program_too_slow_to_rerun_is_refused_before_rerunning(monkeypatch):
 def test_the_default_dtype_is_put_back():
     lesson(SIN_EXP)
     assert torch.get_default_dtype() == torch.float32
-
-
-@pytest.mark.parametrize("body, status, detail", [
-    ({"source": SIN_EXP, "dtype": "float16"}, 400, "'dtype' must be one of"),
-    ({"source": SIN_EXP, "input": "not a name"}, 400, "'input' must be a variable name"),
-    ({"source": SIN_EXP, "input": "q"}, 422, "'q' is not an input"),
-    ({"source": ""}, 400, "'source' must be"),
-    ({"source": "import os\n"}, 400, None),
-])
-def test_the_endpoint_refuses_bad_requests(client, body, status, detail):
-    assert_problem(client.post("/api/numerics", json=body), status, detail=detail)
-
-
-def test_the_endpoint_answers_with_the_lesson(client):
-    response = client.post("/api/numerics", json={"source": SIN_EXP})
-    assert response.status_code == 200, response.json
-    assert response.json["inputs"][0]["name"] == "x"
-    assert response.json["evaluations"]["forward"] == 2
-    assert_problem(client.post("/api/numerics", data="x", content_type="text/plain"), 415)

@@ -1,17 +1,11 @@
 """The sandbox: a fresh child per evaluation, its limits, the wall clock, the queue."""
 import concurrent.futures
-import os
-import signal
-import subprocess
-import sys
-import textwrap
-import time
 
 import pytest
 import requests
 
-from problems import assert_problem
-from processes import settle_children
+from tests.support.problems import assert_problem
+from tests.support.processes import settle_children
 from webapp.core import limits
 from webapp.sandbox.server import SPARE_CHILDREN
 from webapp.sandbox.client import shared_sandbox
@@ -61,45 +55,3 @@ def test_no_children_are_left_behind(live_server):
     assert server is not None
     # only the spare children, forked ahead for the next requests, once the last has exited
     assert len(settle_children(server, SPARE_CHILDREN)) == SPARE_CHILDREN
-
-
-def test_child_limits_are_set(tmp_path):
-    """The child's rlimits, read back in a fresh interpreter that applies them."""
-    script = textwrap.dedent("""
-        import resource, sys
-        from webapp.core import limits
-        from webapp.sandbox import child as forkserver
-        forkserver.limit_myself()
-        print(resource.getrlimit(resource.RLIMIT_CPU)[0] == limits.CPU_TIME_S,
-              resource.getrlimit(resource.RLIMIT_FSIZE) == (0, 0),
-              resource.getrlimit(resource.RLIMIT_CORE) == (0, 0))
-        try:
-            bytearray(limits.MEMORY_HEADROOM_BYTES + (1 << 20))
-            print("allocated")
-        except MemoryError:
-            print("MemoryError")
-        sys.stdout.flush()
-        try:                             # the last step: SIGXFSZ may end the process here
-            with open(sys.argv[1], "w") as written:
-                written.write("x")
-            print("wrote")
-        except OSError:
-            print("no write")
-    """)
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    result = subprocess.run([sys.executable, "-c", script, str(tmp_path / "file")], cwd=root,
-                            capture_output=True,
-                            text=True, timeout=60)
-    assert result.stdout.split()[:4] == ["True", "True", "True", "MemoryError"], result
-    assert "wrote" not in result.stdout
-    assert result.returncode == -signal.SIGXFSZ or "no write" in result.stdout, result
-    assert (tmp_path / "file").read_bytes() == b""
-
-
-def test_the_warm_up_program_runs_cleanly():
-    """Every spare child runs it before its request; it must not fail (nor print a problem)."""
-    from webapp.execution.entry import evaluate
-    from webapp.execution.entry import WARM_UP_PROGRAM
-    answer = evaluate({"source": WARM_UP_PROGRAM})
-    assert "problem" not in answer, answer
-    assert answer["stdout"].startswith("tensor([")

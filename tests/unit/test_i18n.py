@@ -6,11 +6,10 @@ data-i18n / data-i18n-aria-label / data-i18n-title attributes in templates/, and
 strings in static/js/ (t("player.play"), or a table of them)."""
 import json
 import re
-from pathlib import Path
-
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.support.paths import REPO
+
 CATALOGS = REPO / "static" / "i18n"
 LANGUAGES = ("en", "ja")
 SECTIONS = ("app", "caption", "editor", "exports", "gallery", "graph", "paths", "player",

@@ -4,11 +4,13 @@ panel, presentation mode, share links, errors at the line, text never taken as H
 screenshots, and axe-core."""
 import math
 import re
+from functools import partial
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
-from conftest import run_axe, wait_until
+from tests.support.browser import run_axe, wait_until
+from tests.support.numbers import close
 
 pytestmark = pytest.mark.browser
 
@@ -19,6 +21,8 @@ HTML_PAYLOAD = "<img src=x onerror=alert(1)>"
 NUMBER = re.compile(r"NaN|−?∞|[-−]?\d+(?:\.\d+)?(?:e[-−]?\d+)?")
 LABEL_WORD = re.compile(r"^(?:grad|local|勾配|局所微分) ")  # render_dot.WORDS
 SHAPE_PREFIX = re.compile(r"^\d+(?:×\d+)+ ")
+# A label rounded to 4 significant digits against the exact JSON number.
+label_close = partial(close, rel=1e-3, abs_=1e-12)
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -69,13 +73,6 @@ def flat(value):
     return out
 
 
-def close(shown, exact):
-    """A label rounded to 4 significant digits against the exact JSON number."""
-    if math.isnan(exact) or math.isinf(exact):
-        return math.isnan(shown) if math.isnan(exact) else shown == exact
-    return math.isclose(shown, exact, rel_tol=1e-3, abs_tol=1e-12)
-
-
 def assert_shows(text, value, what):
     """The label's numbers are the first entries of the JSON value (a label may cut a tensor)."""
     shown, exact = numbers(text), flat(value)
@@ -85,7 +82,7 @@ def assert_shows(text, value, what):
     assert shown, f"{what}: no number in {text!r}"
     assert len(shown) <= len(exact), f"{what}: {text!r} vs {value!r}"
     for s, e in zip(shown, exact):
-        assert close(s, e), f"{what}: {text!r} vs {value!r}"
+        assert label_close(s, e), f"{what}: {text!r} vs {value!r}"
 
 
 def step_indices(doc):
@@ -145,9 +142,9 @@ def check_step(page, doc, k, expected):
             edge = edges[owner]
             shown = numbers(label["text"])
             if "=" in label["text"]:  # upstream × local = flow
-                assert close(shown[0], flat(nodes[edge["target"]]["grad"])[0]), label
-                assert close(shown[1], flat(edge["local"])[0]), label
-                assert close(shown[-1], flat(edge["grad"])[0]), label
+                assert label_close(shown[0], flat(nodes[edge["target"]]["grad"])[0]), label
+                assert label_close(shown[1], flat(edge["local"])[0]), label
+                assert label_close(shown[-1], flat(edge["grad"])[0]), label
             else:
                 assert_shows(label["text"], edge["grad"], f"flow along {owner}")
     if k < 0:
@@ -211,11 +208,11 @@ def check_paths(page, doc):
             continue
         products = page.eval_on_selector_all(".path-product", "els => els.map(e => e.textContent)")
         for text, path in zip(products, info["paths"]):
-            assert close(numbers(text)[-1], path["product"]), text
+            assert label_close(numbers(text)[-1], path["product"]), text
         agrees = math.isclose(info["sum"], info["grad"], rel_tol=1e-6, abs_tol=1e-6)
         assert ("✓" in check) == agrees, check
         tex = page.get_attribute("#paths-formula", "data-tex")
-        assert close(numbers(tex.rsplit("=", 1)[1])[0], info["sum"]), tex
+        assert label_close(numbers(tex.rsplit("=", 1)[1])[0], info["sum"]), tex
         assert page.query_selector("#paths-formula .katex") is not None
 
 

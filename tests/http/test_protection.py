@@ -1,7 +1,7 @@
 """Rate limits, request-size limits and security headers."""
 import pytest
 
-from problems import assert_problem
+from tests.support.problems import assert_problem
 from webapp import create_app
 
 PROGRAM = "x = torch.tensor(2.0, requires_grad=True)\ny = x * x\n"

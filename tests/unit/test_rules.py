@@ -6,9 +6,9 @@ import math
 import pytest
 import torch
 
+from tests.support.documents import document_of
+from tests.support.numbers import close
 from webapp.execution.rules import annotate as rules
-from webapp.graph import model as graph
-from webapp.execution.entry import evaluate
 
 VEC = "x = torch.tensor([0.3, 0.5, 0.7], requires_grad=True)\n" \
       "y = torch.tensor([0.2, 0.4, 0.9], requires_grad=True)\n" \
@@ -60,24 +60,10 @@ WITHOUT_RULE = {"DiagEmbedBackward0", "LinalgCrossBackward0", "BmmBackward0", "C
                 "NormBackward1", "TraceBackward1", "AddmmBackward0"}
 
 
-def document(source):
-    answer = evaluate({"source": source})
-    assert "problem" not in answer, answer.get("problem")
-    return graph.build(answer)
-
-
 def flat(value):
     if isinstance(value, list):
         return [x for item in value for x in flat(item)]
     return [value]
-
-
-def close(a, b):
-    a, b = flat(a), flat(b)
-    return len(a) == len(b) and all(
-        (x == y) or (isinstance(x, str) and x == y) or
-        (not isinstance(x, str) and not isinstance(y, str)
-         and math.isclose(x, y, rel_tol=1e-5, abs_tol=1e-6)) for x, y in zip(a, b))
 
 
 def summed_to_source(local, target_shape, source_shape):
@@ -112,7 +98,7 @@ def checked_edges(doc):
                                  nodes[edge["source"]]["shape"])
         if rule["known"] and local is not None:
             assert rule["value"] is not None, (rule, local)
-            assert close(rule["value"], local), (rule, local)
+            assert close(rule["value"], local, rel=1e-5, abs_=1e-6), (rule, local)
         found.append(rule)
     return found
 
@@ -121,13 +107,13 @@ def test_every_lecture_program_has_a_checked_rule_on_every_edge(lecture_examples
     for example in lecture_examples:
         if "error" in example or example["id"] == "gradient_descent":
             continue
-        found = checked_edges(document(example["source"]))
+        found = checked_edges(document_of(example["source"]))
         assert found and all(rule["known"] for rule in found), example["id"]
 
 
 @pytest.mark.parametrize("expression", EXPRESSIONS)
 def test_each_rule_equals_autograds_local_derivative(expression):
-    doc = document(f"import torch.nn.functional as F\n{VEC}z = {expression}\n"
+    doc = document_of(f"import torch.nn.functional as F\n{VEC}z = {expression}\n"
                    "w = (z * torch.ones_like(z)).sum()\nw.backward()\n")
     found = checked_edges(doc)
     for rule in found:
@@ -139,7 +125,7 @@ def test_each_rule_equals_autograds_local_derivative(expression):
 def test_every_rule_in_the_table_is_reached_by_a_tested_program():
     reached = set()
     for expression in EXPRESSIONS:
-        doc = document(f"import torch.nn.functional as F\n{VEC}z = {expression}\n"
+        doc = document_of(f"import torch.nn.functional as F\n{VEC}z = {expression}\n"
                        "w = (z * torch.ones_like(z)).sum()\nw.backward()\n")
         reached |= {e["rule"]["op"] for e in doc["graph"]["edges"] if e["rule"]}
     untested = set(rules.RULES) - reached - {"AddBackward1", "SubBackward1", "MulBackward1",
@@ -159,15 +145,15 @@ def test_every_rule_in_the_table_is_reached_by_a_tested_program():
      r"\sigma(a)\,(1 - \sigma(a))", r"\sigma(0.5)\,(1 - \sigma(0.5))"),
 ])
 def test_rules_are_written_out_and_plugged_in(source, op, derivative, at):
-    (edge,) = [e for e in document(source)["graph"]["edges"] if not e["constant"]]
+    (edge,) = [e for e in document_of(source)["graph"]["edges"] if not e["constant"]]
     assert edge["rule"]["op"] == op
     assert edge["rule"]["derivative"] == derivative
     assert edge["rule"]["at"] == at
-    assert close(edge["rule"]["value"], edge["local"])
+    assert close(edge["rule"]["value"], edge["local"], rel=1e-5, abs_=1e-6)
 
 
 def test_mul_says_which_operand_and_uses_the_other():
-    doc = document("x = torch.tensor(2.0, requires_grad=True)\n"
+    doc = document_of("x = torch.tensor(2.0, requires_grad=True)\n"
                    "y = torch.tensor(3.0, requires_grad=True)\nz = x * y\n")
     rules_by_operand = {e["rule"]["operand"]: e["rule"] for e in doc["graph"]["edges"]}
     assert rules_by_operand["a"]["derivative"] == "b" and rules_by_operand["a"]["value"] == 3.0
@@ -176,14 +162,14 @@ def test_mul_says_which_operand_and_uses_the_other():
 
 
 def test_an_operand_used_twice_adds_both_partials():
-    (edge,) = document("x = torch.tensor(3.0, requires_grad=True)\ny = x * x\n")["graph"]["edges"]
+    (edge,) = document_of("x = torch.tensor(3.0, requires_grad=True)\ny = x * x\n")["graph"]["edges"]
     assert edge["rule"]["operand"] == "a, b"
     assert edge["rule"]["derivative"] == "b + a"
     assert edge["rule"]["value"] == edge["local"] == 6.0
 
 
 def test_an_op_without_a_written_rule_says_so():
-    doc = document("x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)\n"
+    doc = document_of("x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)\n"
                    "y = torch.tensor([0.5, 0.1, 0.2], requires_grad=True)\n"
                    "z = torch.cross(x, y, dim=0).sum()\n")
     unknown = [e["rule"] for e in doc["graph"]["edges"] if e["rule"] and not e["rule"]["known"]]
@@ -193,7 +179,7 @@ def test_an_op_without_a_written_rule_says_so():
 
 def test_rule_value_uses_the_values_autograd_saved():
     """The values plugged in are the ones autograd's own formula uses (checked directly)."""
-    doc = document("a = torch.tensor(0.7, requires_grad=True)\nb = torch.tensor(-1.2, "
+    doc = document_of("a = torch.tensor(0.7, requires_grad=True)\nb = torch.tensor(-1.2, "
                    "requires_grad=True)\nz = torch.atan2(a, b)\n")
     a, b = torch.tensor(0.7), torch.tensor(-1.2)
     expected = {"a": (b / (a ** 2 + b ** 2)).item(), "b": (-a / (a ** 2 + b ** 2)).item()}
@@ -204,7 +190,7 @@ def test_rule_value_uses_the_values_autograd_saved():
 
 def test_a_large_tensor_edge_has_its_rule_but_no_value():
     """Like `local`, the rule's Jacobian is not built beyond MAX_JACOBIAN_ENTRIES entries."""
-    doc = document("x = torch.ones(100, 100, requires_grad=True)\ny = torch.sin(x).sum()\n")
+    doc = document_of("x = torch.ones(100, 100, requires_grad=True)\ny = torch.sin(x).sum()\n")
     sin_edge = next(e for e in doc["graph"]["edges"] if e["rule"]["op"] == "SinBackward0")
     assert sin_edge["rule"]["derivative"] == r"\cos(a)"
     assert sin_edge["rule"]["value"] is None and sin_edge["local"] is None

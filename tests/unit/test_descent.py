@@ -4,8 +4,8 @@ import math
 
 import pytest
 import torch
-from problems import assert_problem
 
+from tests.support.descent import descend_directly, difficult
 from webapp.execution.lessons import runner
 from webapp.execution.entry import evaluate
 
@@ -17,24 +17,6 @@ def lesson(source, **options):
     answer = evaluate({"source": source, "lesson": "descent", **options})
     assert "problem" not in answer, answer.get("problem")
     return answer["lesson"]
-
-
-def difficult(x):
-    return -1 / (x ** 2 + 1) * torch.log(1 / (1 + torch.exp(-x)) + 1)
-
-
-def descend_directly(f, start, lr, steps):
-    """x_0 ... x_steps and f(x_0) ... f(x_steps), as a PyTorch loop computes them."""
-    x, xs, losses = torch.tensor(start), [], []
-    for k in range(steps + 1):
-        leaf = x.clone().requires_grad_(True)
-        y = f(leaf)
-        (grad,) = torch.autograd.grad(y, leaf)
-        xs.append(float(x.detach()))
-        losses.append(float(y.detach()))
-        if k < steps:
-            x = (x - lr * grad).detach()
-    return xs, losses
 
 
 def test_the_lectures_gradient_descent_program_shows_its_own_trajectory(lecture_examples):
@@ -103,24 +85,3 @@ def test_too_many_steps_for_the_clock_are_refused_before_running(monkeypatch):
     answer = evaluate({"source": DIFFICULT, "lesson": "descent", "steps": 50})
     assert answer["problem"]["status"] == 422
     assert "50 steps of gradient descent" in answer["problem"]["detail"]
-
-
-@pytest.mark.parametrize("body, detail", [
-    ({"lr": 0}, "'lr' must be a number above 0"),
-    ({"lr": "fast"}, "'lr' must be"),
-    ({"steps": 0}, "'steps' must be an integer from 1 to 1000"),
-    ({"steps": 5000}, "'steps' must be an integer"),
-    ({"steps": 2.5}, "'steps' must be an integer"),
-    ({"start": "far"}, "'start' must be a number"),
-    ({"start": 1e300}, "'start' must be a number"),
-])
-def test_the_endpoint_refuses_bad_parameters(client, body, detail):
-    assert_problem(client.post("/api/descent", json={"source": DIFFICULT, **body}), 400,
-                   detail=detail)
-
-
-def test_the_endpoint_answers_with_the_trajectory(client):
-    response = client.post("/api/descent", json={"source": DIFFICULT, "lr": 0.5, "steps": 20})
-    assert response.status_code == 200, response.json
-    xs, _ = descend_directly(difficult, 1.0, 0.5, 20)
-    assert response.json["x"] == xs

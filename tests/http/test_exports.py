@@ -3,15 +3,14 @@
 import io
 import re
 import xml.etree.ElementTree as ET
-from urllib.parse import parse_qs, urlencode, urlsplit
 
 import cairosvg
 import pytest
-import requests
-from PIL import Image, ImageChops, ImageStat
+from PIL import ImageStat
 from pypdf import PdfReader
 
-from tests.problems import assert_problem
+from tests.support.images import differs, image
+from tests.support.problems import assert_problem
 from webapp.render import animate, raster
 from webapp.render import drawing as render
 
@@ -34,16 +33,6 @@ def export(client, path, **parameters):
     response = client.get(path, query_string={"source": SIN_EXP, **parameters})
     assert response.status_code == 200, response.data[:300]
     return response
-
-
-def image(data):
-    return Image.open(io.BytesIO(data))
-
-
-def differs(first, second):
-    """Mean absolute difference per channel, 0..255."""
-    difference = ImageChops.difference(first.convert("RGB"), second.convert("RGB"))
-    return max(ImageStat.Stat(difference).mean)
 
 
 # PNG ------------------------------------------------------------------------------------------
@@ -201,106 +190,3 @@ def test_animated_svg_ignores_step_and_refuses_torchviz(client):
     assert_problem(response, 400, detail="still picture")
     response = client.get("/api/graph.svg", query_string={"source": SIN_EXP, "animate": "2"})
     assert_problem(response, 400, detail="'animate' must be 1 or 0")
-
-
-@pytest.mark.browser
-def test_animated_svg_plays_in_an_img(page, live_server):
-    """Two screenshots of the SVG in an <img>, a few steps apart, differ: it plays."""
-    url = f"{live_server}/api/graph.svg?" + urlencode({"animate": "1", "source": SIN_EXP})
-    page.set_content(f'<img id="drawing" src="{url.replace("&", "&amp;")}">')
-    page.wait_for_function("document.getElementById('drawing').complete && "
-                           "document.getElementById('drawing').naturalWidth > 0")
-    drawing = page.locator("#drawing")
-    page.wait_for_timeout(300)
-    early = drawing.screenshot()
-    page.wait_for_timeout(round(animate.STEP_SECONDS * 3000))
-    later = drawing.screenshot()
-    assert image(early).size == image(later).size
-    assert differs(image(early), image(later)) > 0
-
-
-# The page's export row ------------------------------------------------------------------------
-
-TWO_PATHS = ("x = torch.tensor(2.0, requires_grad=True)\ny = torch.tensor(3.0, requires_grad=True)"
-             "\nt = x + y\nz = x * t\nz.backward()\n")
-
-
-def open_page(page, live_server, **params):
-    page.emulate_media(reduced_motion="reduce")
-    page.goto(f"{live_server}/?" + urlencode({"source": TWO_PATHS, **params}))
-    page.wait_for_selector("body[data-ready=true]")
-    page.wait_for_selector("#graph svg g.node")
-
-
-def query_of(page, selector):
-    return parse_qs(urlsplit(page.get_attribute(selector, "href")).query)
-
-
-@pytest.mark.browser
-def test_page_export_links_follow_the_view(page, live_server):
-    open_page(page, live_server, step="3", lang="ja", theme="dark")
-    png = query_of(page, "#export-png")
-    assert png["step"] == ["3"] and png["scale"] == ["2"] and png["lang"] == ["ja"]
-    assert png["theme"] == ["dark"] and png["source"] == [TWO_PATHS]
-    assert "step" not in query_of(page, "#export-gif")
-    assert query_of(page, "#export-animated-svg")["animate"] == ["1"]
-    assert query_of(page, "#export-pdf-steps")["pages"] == ["steps"]
-    expected = {"#export-png": "image/png", "#export-pdf": "application/pdf",
-                "#export-gif": "image/gif", "#export-animated-svg": "image/svg+xml",
-                "#export-pdf-steps": "application/pdf", "#export-dot": "text/vnd.graphviz"}
-    for selector, media_type in expected.items():
-        response = requests.get(live_server + page.get_attribute(selector, "href"), timeout=60)
-        assert response.status_code == 200, (selector, response.text[:200])
-        assert response.headers["content-type"].startswith(media_type), selector
-    page.click("#step-forward")
-    assert query_of(page, "#export-png")["step"] == ["4"]
-
-
-@pytest.mark.browser
-def test_a_slow_export_shows_progress_then_saves(page, live_server):
-    open_page(page, live_server)
-    held = []
-    page.route("**/api/graph.gif?*", lambda route: held.append(route))   # held until we look
-    with page.expect_download() as download_info:
-        page.click("#export-gif")
-        page.wait_for_selector("#export-progress", state="visible")
-        assert page.text_content("#export-status") == "Making the GIF…"
-        assert page.get_attribute("#export-gif", "aria-busy") == "true"
-        while not held:
-            page.wait_for_timeout(50)
-        held[0].continue_()
-    download = download_info.value
-    assert download.suggested_filename == "graph-z.gif"
-    with open(download.path(), "rb") as saved:
-        assert saved.read(6) == b"GIF89a"
-    page.wait_for_selector("#export-progress", state="hidden")
-    assert page.text_content("#export-status") == "The GIF is saved."
-    assert page.get_attribute("#export-gif", "aria-busy") is None
-
-
-@pytest.mark.browser
-def test_embed_snippet_for_slides(page, live_server):
-    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
-    open_page(page, live_server, step="2")
-    snippet = page.input_value("#embed-snippet")
-    assert snippet.startswith(f'<img src="{live_server}/api/graph.svg?') and "animate=1" in snippet
-    page.select_option("#embed-kind", "markdown-png")
-    snippet = page.input_value("#embed-snippet")
-    assert snippet.startswith("![Autograd computation graph](" + live_server + "/api/graph.png?")
-    assert "step=2" in snippet
-    page.click("#embed-copy")
-    page.wait_for_selector("#export-status:has-text('Copied.')")
-    assert page.evaluate("() => navigator.clipboard.readText()") == snippet
-    image_url = snippet[snippet.index("(") + 1:-1]
-    assert requests.get(image_url, timeout=60).headers["content-type"] == "image/png"
-
-
-@pytest.mark.browser
-def test_torchviz_view_on_the_page(page, live_server):
-    open_page(page, live_server)
-    page.select_option("#style-select", "torchviz")
-    page.wait_for_selector("#graph svg.torchviz-graph")
-    texts = page.locator("#graph svg text").all_text_contents()
-    assert "MulBackward0" in texts and "AddBackward0" in texts
-    page.select_option("#style-select", "autograd")
-    page.wait_for_selector("#graph svg.autograd-graph g.node")

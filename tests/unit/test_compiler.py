@@ -1,0 +1,84 @@
+"""The compiler (webapp/execution/interpreter/compiler.py): Python statements and expressions
+become closures that behave like Python's own (loops, break and continue, functions and the
+names they see, tuple assignment, chained comparisons, imports). Runs in-process through
+`evaluate` (what the sandbox child runs)."""
+import pytest
+import torch
+
+from webapp.execution.entry import evaluate
+
+GRAD_X = "x = torch.tensor(2.0, requires_grad=True)\n"
+
+
+def run(source, **request):
+    return evaluate({"source": source, **request})
+
+
+def stdout(source):
+    answer = run(source + GRAD_X + "y = x * 1\n")
+    assert "problem" not in answer, answer
+    return answer["stdout"]
+
+
+def problem(source):
+    answer = run(source)
+    assert "problem" in answer, answer
+    return answer["problem"]
+
+
+@pytest.mark.parametrize("source, printed", [
+    ("print(1, 2, sep='-', end='!')\n", "1-2!"),
+    ("def f(a, b):\n    return a * b + 1\nprint(f(3, 4))\n", "13\n"),
+    ("s = 0\nfor i in range(5):\n    if i == 3:\n        break\n    s = s + i\nprint(s)\n",
+     "3\n"),
+    ("s = 0\nfor i in range(5):\n    if i % 2:\n        continue\n    s += i\nprint(s)\n",
+     "6\n"),
+    ("a, b = 1, 2\nprint(b, a)\n", "2 1\n"),
+    ("x = 5\nprint('big' if x > 3 else 'small', x > 3 and x < 10, not x)\n",
+     "big True False\n"),
+    ("print(1 < 2 < 3, 3 < 2 < 4)\n", "True False\n"),
+    ("import math\nprint(math.sqrt(16.0), math.pi > 3)\n", "4.0 True\n"),
+    ("from math import exp\nprint(exp(0))\n", "1.0\n"),
+    ("import torch.nn.functional as F\nprint(F.relu(torch.tensor(-1.0)))\n", "tensor(0.)\n"),
+    ("print(*torch.tensor([1.0, 2.0]).numpy())\n", "1.0 2.0\n"),
+    ("print(torch.tensor([[1.0, 2.0]]).shape[1], len([1, 2, 3]))\n", "2 3\n"),
+    ("print(sum([torch.tensor(1.0), torch.tensor(2.0)]))\n", "tensor(3.)\n"),
+    ("l = [1, 2, 3]\nprint(l[1:], l[-1])\n", "[2, 3] 3\n"),
+])
+def test_python_subset(source, printed):
+    assert stdout(source) == printed
+
+
+def test_augmented_assignment_on_a_leaf_is_in_place_like_pytorch():
+    assert "in-place" in problem(GRAD_X + "x += 1\n")["detail"]
+
+
+def test_name_errors_point_at_the_name():
+    body = problem("x = 1\ny = z + 1\n")
+    assert (body["line"], body["column"], body["detail"]) == (2, 5, "name 'z' is not defined")
+
+
+def test_a_function_reads_globals_when_it_is_called_and_keeps_its_own_locals():
+    source = "a = 1\ndef f(v):\n    w = v * a\n    return w\na = 5\nw = 0\nprint(f(3), w)\n"
+    assert stdout(source) == "15 0\n"
+
+
+def test_recursion_returns_through_every_level():
+    source = "def fact(n):\n    if n <= 1:\n        return 1\n    return n * fact(n - 1)\n" \
+             "print(fact(6))\n"
+    assert stdout(source) == "720\n"
+
+
+def test_a_loop_of_tensor_operations_gives_pytorchs_gradient():
+    answer = run(GRAD_X + "y = x\nfor i in range(4):\n    if i == 2:\n        continue\n"
+                 "    y = y * x + i\ny.backward()\n")
+    assert "problem" not in answer, answer
+    x = torch.tensor(2.0, requires_grad=True)
+    y = x
+    for i in range(4):
+        if i == 2:
+            continue
+        y = y * x + i
+    y.backward()
+    assert answer["variables"]["y"]["value"] == y.item()
+    assert answer["variables"]["x"]["grad"] == float(x.grad)
