@@ -5,9 +5,9 @@ import threading
 
 import pytest
 
+from tests.support.waiting import watch_waiters
 from webapp import create_app
 from webapp.core.errors import SandboxUnavailable
-from webapp.pipeline import cache as cache_module
 from webapp.pipeline import evaluation
 from webapp.render import exports, raster
 
@@ -23,21 +23,8 @@ def app():
 
 @pytest.fixture
 def second_waits(monkeypatch):
-    """An Event set once a request waits for an identical one's result (cache.Flight is
-    watched for that)."""
-    waiting = threading.Event()
-
-    class WatchedEvent(threading.Event):
-        def wait(self, timeout=None):
-            waiting.set()
-            return super().wait(timeout)
-
-    class WatchedFlight(cache_module.Flight):
-        def __init__(self):
-            super().__init__()
-            self.done = WatchedEvent()
-    monkeypatch.setattr(cache_module, "Flight", WatchedFlight)
-    return waiting
+    """An Event set once a request waits for an identical one's result."""
+    return watch_waiters(monkeypatch)
 
 
 def two_at_once(app, path, query):

@@ -3,7 +3,7 @@ client: each endpoint reads exactly the parameters its description lists. A list
 bad value is refused by name and with a good value accepted; any other one is ignored."""
 import pytest
 
-from tests.problems import assert_problem
+from tests.support.problems import assert_problem
 from webapp import create_app
 from webapp.web.parameters import PARAMETERS
 

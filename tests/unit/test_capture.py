@@ -6,21 +6,8 @@ import math
 
 import torch
 
-from tests.support.documents import document_of, inputs_by_name
+from tests.support.documents import GRAD_X, document_of, inputs_by_name, problem, run
 from tests.support.numbers import close
-from webapp.execution.entry import evaluate
-
-GRAD_X = "x = torch.tensor(2.0, requires_grad=True)\n"
-
-
-def run(source, **request):
-    return evaluate({"source": source, **request})
-
-
-def problem(source):
-    answer = run(source)
-    assert "problem" in answer, answer
-    return answer["problem"]
 
 
 def test_backward_twice_gives_pytorchs_error():

@@ -5,25 +5,13 @@ names they see, tuple assignment, chained comparisons, imports). Runs in-process
 import pytest
 import torch
 
-from webapp.execution.entry import evaluate
-
-GRAD_X = "x = torch.tensor(2.0, requires_grad=True)\n"
-
-
-def run(source, **request):
-    return evaluate({"source": source, **request})
+from tests.support.documents import GRAD_X, problem, run
 
 
 def stdout(source):
     answer = run(source + GRAD_X + "y = x * 1\n")
     assert "problem" not in answer, answer
     return answer["stdout"]
-
-
-def problem(source):
-    answer = run(source)
-    assert "problem" in answer, answer
-    return answer["problem"]
 
 
 @pytest.mark.parametrize("source, printed", [

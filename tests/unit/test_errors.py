@@ -8,6 +8,7 @@ import threading
 
 import pytest
 
+from tests.support.waiting import watch_waiters
 from webapp.core import limits
 from webapp.core.errors import (Busy, HTTPProblem, LimitExceeded, ProblemError,
                                 SandboxUnavailable, TimeLimit)
@@ -83,20 +84,9 @@ class ResultsOfTwo:
     the second is waiting for it (cache.Flight is watched for that)."""
 
     def __init__(self, monkeypatch):
-        self.waiting, self.started = threading.Event(), threading.Event()
+        self.started = threading.Event()
         self.computed, self.raised = 0, [None, None]
-        waiting = self.waiting
-
-        class WatchedEvent(threading.Event):
-            def wait(self, timeout=None):
-                waiting.set()
-                return super().wait(timeout)
-
-        class WatchedFlight(cache_module.Flight):
-            def __init__(self):
-                super().__init__()
-                self.done = WatchedEvent()
-        monkeypatch.setattr(cache_module, "Flight", WatchedFlight)
+        self.waiting = watch_waiters(monkeypatch)
 
     def blocked(self, problem):
         def compute():

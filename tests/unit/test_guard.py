@@ -8,20 +8,8 @@ import torch
 
 from webapp.core import limits
 from webapp.core.errors import LimitExceeded
-from webapp.execution.entry import evaluate
+from tests.support.documents import GRAD_X, problem, run
 from webapp.execution.interpreter.guard import Guard, check_shape
-
-GRAD_X = "x = torch.tensor(2.0, requires_grad=True)\n"
-
-
-def run(source, **request):
-    return evaluate({"source": source, **request})
-
-
-def problem(source):
-    answer = run(source)
-    assert "problem" in answer, answer
-    return answer["problem"]
 
 
 def test_tensor_element_limit():

@@ -1,19 +1,7 @@
 """The interpreter's Python: what runs, what it prints, and the limits it enforces itself.
 Runs in-process through `evaluate` (what the sandbox child runs)."""
 from webapp.core import limits
-from webapp.execution.entry import evaluate
-
-GRAD_X = "x = torch.tensor(2.0, requires_grad=True)\n"
-
-
-def run(source, **request):
-    return evaluate({"source": source, **request})
-
-
-def problem(source):
-    answer = run(source)
-    assert "problem" in answer, answer
-    return answer["problem"]
+from tests.support.documents import GRAD_X, problem, run
 
 
 def test_repl_paste_echoes_expressions_like_the_repl():
