@@ -19,7 +19,7 @@ TWO_PATHS = "x = torch.tensor(2.0, requires_grad=True)\ny = torch.tensor(3.0, re
 NOT_ALLOWED = "x = torch.tensor(2.0, requires_grad=True)\ny = x.__class__\n"
 HTML_PAYLOAD = "<img src=x onerror=alert(1)>"
 NUMBER = re.compile(r"NaN|−?∞|[-−]?\d+(?:\.\d+)?(?:e[-−]?\d+)?")
-LABEL_WORD = re.compile(r"^(?:grad|local|勾配|局所微分) ")  # render_dot.WORDS
+LABEL_WORD = re.compile(r"^(?:grad|local|勾配|局所微分) ")  # webapp.render.dot.WORDS
 SHAPE_PREFIX = re.compile(r"^\d+(?:×\d+)+ ")
 # A label rounded to 4 significant digits against the exact JSON number.
 label_close = partial(close, rel=1e-3, abs_=1e-12)

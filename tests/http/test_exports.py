@@ -1,5 +1,5 @@
-"""The exports of issue 4, each file parsed: PNG, PDF, GIF, DOT and the CSS-animated SVG
-(webapp/exports.py, raster.py, animate.py, export_api.py), through HTTP where it matters."""
+"""The exports, each file parsed: PNG, PDF, GIF, DOT and the CSS-animated SVG
+(webapp/render/exports.py, raster.py, animate.py; webapp/web/drawings.py), through HTTP where it matters."""
 import io
 import re
 import xml.etree.ElementTree as ET

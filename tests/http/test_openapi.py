@@ -1,4 +1,4 @@
-"""/api/openapi.json (webapp/openapi.py, graph_schema.py): it describes every route, its
+"""/api/openapi.json (webapp/web/openapi.py, webapp/graph/schema.py): it describes every route, its
 schema holds every lecture program's graph JSON, and the running API keeps to it
 (schemathesis over loopback, a bounded number of generated requests per operation)."""
 import copy

@@ -1,4 +1,4 @@
-"""The torchviz view (webapp/torchviz_view.py, evaluate.torchviz_source, pipeline.torchviz_dot,
+"""The torchviz view (webapp/render/torchviz_view.py, execution/torchviz_dot.py, pipeline.torchviz_dot,
 /api/graph.svg?style=torchviz): torchviz's own picture of the program, and a check that our
 graph and torchviz's agree node for node on every lecture program."""
 import time

@@ -1,4 +1,4 @@
-"""Gradient descent (webapp/descent.py, POST /api/descent): the trajectory, loss per step and
+"""Gradient descent (webapp/execution/lessons/descent.py, POST /api/descent): the trajectory, loss per step and
 curve, each equal to running the same loop directly in PyTorch."""
 import math
 

@@ -1,4 +1,4 @@
-"""Forward mode on the graph (webapp/forward_mode.py, POST /api/forward): tangents checked against
+"""Forward mode on the graph (webapp/graph/forward_mode.py, POST /api/forward): tangents checked against
 torch.autograd.forward_ad and torch.func.jvp run directly, and against reverse mode's gradient."""
 import math
 

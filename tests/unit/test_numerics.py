@@ -1,4 +1,4 @@
-"""Numerical vs automatic differentiation (webapp/numerics.py, POST /api/numerics): the forward
+"""Numerical vs automatic differentiation (webapp/execution/lessons/numerics.py, POST /api/numerics): the forward
 and central estimates, their errors and the error-vs-h sweep, checked against the same
 differences computed directly in PyTorch and against autograd's gradient."""
 import math

@@ -1,4 +1,4 @@
-"""The rule on every edge (webapp/rules.py): each written rule, evaluated at the node's values,
+"""The rule on every edge (webapp/execution/rules/): each written rule, evaluated at the node's values,
 equals the local derivative autograd produced for that edge, on the lecture's programs and on
 one program per operation the language allows; an op without a written rule says so."""
 import math

@@ -1,6 +1,6 @@
 """The JSON Schema (draft 2020-12, the dialect of OpenAPI 3.1) of the graph JSON document,
 docs/graph-json.md written as a schema. openapi.py serves it inside /api/openapi.json;
-tests/test_openapi.py validates every lecture program's document against it.
+tests/http/test_openapi.py validates every lecture program's document against it.
 
 Objects are open (readers ignore fields they do not know, so fields can be added without a new
 version); every documented field is required with its type.

@@ -3,7 +3,7 @@
 In: the graph JSON document (docs/graph-json.md) as a plain dict. Out: a `DotDrawing`, the DOT
 source plus, for each node and edge id, the roles of its label lines in order (`label`, `name`,
 `value`, `grad`; `local`, `flow`). graphviz writes one SVG <text> per non-empty label line, in
-order, so render_svg can tag each <text> with its role without parsing the text back.
+order, so render.svg can tag each <text> with its role without parsing the text back.
 
 The DOT is written by hand rather than through the `graphviz` package: its `quote()` turns any
 string shaped like `<...>` into an HTML-like label and leaves backslash escapes live, both wrong

@@ -1,10 +1,10 @@
 """Renderings of the graph JSON: graphviz DOT source and the annotated SVG (docs/svg.md).
 
 In: the graph JSON document (docs/graph-json.md) as a plain dict. Out: `str`. Knows nothing of
-torch or Flask. Labels and DOT live in render_dot, SVG post-processing in render_svg; this
+torch or Flask. Labels and DOT live in render.dot, SVG post-processing in render.svg; this
 module runs graphviz and keeps that from ever hanging:
 
-1. dot with the effort render_dot.automatic_effort picks from the graph's long edges
+1. dot with the effort render.dot.automatic_effort picks from the graph's long edges
    (BOUNDED_EFFORT, LARGE_EFFORT or straight away CHEAP_EFFORT: network simplex and crossing
    minimisation capped), killed after LAYOUT_TIMEOUT_S;
 2. if that fails or times out, dot again with almost no effort (CHEAP_EFFORT: no network

@@ -1,7 +1,7 @@
 """graphviz SVG -> the annotated SVG of docs/svg.md (classes, data-step, theme style, step N).
 
 In: the SVG text `dot -Tsvg` wrote, the graph JSON document, the label-line roles from
-render_dot, the chosen step and theme. Out: SVG markup without prolog, doctype or comments,
+render.dot, the chosen step and theme. Out: SVG markup without prolog, doctype or comments,
 ready to inline in HTML or serve as image/svg+xml. Parsed and rewritten with xml.etree: the
 input is graphviz's own output (every user string was escaped on the way in), so no external
 entities or DTDs are involved.
@@ -40,7 +40,7 @@ def q(tag):
 
 
 class UnexpectedSvg(ValueError):
-    """graphviz wrote something other than what render_dot asked for."""
+    """graphviz wrote something other than what render.dot asked for."""
 
 
 def element_classes(doc):

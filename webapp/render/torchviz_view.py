@@ -1,14 +1,14 @@
 """The "torchviz view": the program drawn by torchviz's `make_dot`, the lecture's classic
 picture (grey boxes for autograd functions, blue for leaves, green for the output).
 
-In: the DOT source `make_dot(target).source` the sandbox child wrote (webapp/evaluate.py; it
+In: the DOT source `make_dot(target).source` the sandbox child wrote (webapp/execution/torchviz_dot.py; it
 needs the real tensors). Out: `parse` -> TorchvizGraph (its nodes and edges, for tests and for
 drawing), `to_svg` -> SVG markup.
 
 The child's DOT is data, not trusted input to graphviz: DOT attributes such as `image` or
 `shapefile` make dot read files. So `parse` accepts exactly the statements make_dot writes
 (node: id, label, optional fillcolor; edge: ids, optional dir=none or style=dotted) and
-`to_dot` writes a new DOT from them, every string through render_dot.dot_string, node ids
+`to_dot` writes a new DOT from them, every string through render.dot.dot_string, node ids
 renumbered t0, t1, ... in the order make_dot wrote them.
 """
 import re

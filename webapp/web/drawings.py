@@ -17,7 +17,7 @@ from webapp.web.parameters import parse
 from webapp.web.program import (document_for, drawing, drawing_options, program_parameters,
                                 step_parameter)
 
-bp = Blueprint("exports", __name__)
+bp = Blueprint("drawings", __name__)
 
 
 @bp.get("/api/graph.png")

@@ -19,7 +19,7 @@ from webapp.pipeline import evaluation as pipeline
 from webapp.web.parameters import parse
 from webapp.web.program import document_for, json_body, program_parameters
 
-bp = Blueprint("teaching_api", __name__)
+bp = Blueprint("lessons", __name__)
 
 
 @bp.post("/api/numerics")

@@ -1,8 +1,8 @@
 """The OpenAPI 3.1 description of the HTTP interface, served at /api/openapi.json.
 
 Every endpoint (the page, /healthz, the graph JSON, the drawings and exports), every
-parameter, and the problem+json errors, with graph_schema's JSON Schema for the graph
-document. tests/test_openapi.py checks the running API against it.
+parameter, and the problem+json errors, with graph.schema's JSON Schema for the graph
+document. tests/http/test_openapi.py checks the running API against it.
 """
 from webapp.graph.schema import SCHEMAS
 from webapp.web.parameters import EXAMPLE_SOURCE, PARAMETERS
