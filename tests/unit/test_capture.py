@@ -37,18 +37,21 @@ def test_a_training_loop_draws_only_its_last_iterations_graph():
     x, seen = torch.tensor(1.0, requires_grad=True), []
     for _ in range(3):
         y = x * x
-        y.backward(retain_graph=True)
-        seen.append(x.item())
+        y.backward()
+        seen.append((x.item(), x.grad.item()))
         x.data = x.data - 0.1 * x.grad
         x.grad.zero_()
     ops = [n for n in doc["graph"]["nodes"] if n["kind"] == "op"]
     assert [n["op"] for n in ops] == ["MulBackward0"]
-    assert close(ops[0]["value"], seen[-1] ** 2)
-    # autograd's last MulBackward0 saved x itself, whose data the loop then replaced: called
-    # after the loop it differentiates at the new x, and so does the drawing's local.
+    x_then, grad_then = seen[-1]
+    assert close(ops[0]["value"], x_then ** 2)
+    # autograd's last MulBackward0 saved x itself, whose data the loop then replaced: the
+    # drawing's local, flow and grad are those of the last backward call, at the x it saw,
+    # not at the updated x.
     (edge,) = doc["graph"]["edges"]
-    (after_the_loop,) = torch.autograd.grad(y, x)
-    assert close(edge["local"], after_the_loop) and close(after_the_loop, 2 * x.item())
+    assert close(edge["local"], 2 * x_then) and close(edge["grad"], grad_then)
+    assert close(inputs_by_name(doc)["x"]["grad"], grad_then)
+    assert not close(edge["local"], 2 * x.item())
     assert close(doc["variables"]["x"]["value"], x.item())
 
 

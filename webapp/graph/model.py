@@ -23,6 +23,7 @@ def build(answer):
         "version": 1,
         "graph": nx.node_link_data(graph, edges="edges"),
         "output": graph.graph["output"],
+        "backward": dict(trace["backward"]),
         "paths": paths_to_output(graph),
         "timeline": timeline(graph),
         "stdout": answer.get("stdout", ""),

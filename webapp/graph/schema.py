@@ -91,11 +91,27 @@ SCHEMAS = {
                  "The node's grad is the sum of what flowed back along these edges."),
         ],
     },
+    "Backward": {
+        "type": "object",
+        "description": "Which `.backward()` call the graph's numbers belong to.",
+        "required": ["called", "call", "calls"],
+        "properties": {
+            "called": {"type": "boolean", "description": "true: the program called "
+                       ".backward() on the output, and every number is taken at that call; "
+                       "false: it did not, and the grads are those output.backward() would "
+                       "give (seeded with ones) at the values the graph shows."},
+            "call": {"type": ["integer", "null"], "minimum": 1, "description": "Which of the "
+                     "program's .backward() calls it is (1 = the first); null if not called."},
+            "calls": {"type": "integer", "minimum": 0,
+                      "description": "How many .backward() calls the program made."},
+        },
+    },
     "Graph": {
         "type": "object",
         "title": "Autograd graph, version 1",
         "description": "docs/graph-json.md. `graph` is networkx's node_link_data.",
-        "required": ["version", "graph", "output", "paths", "timeline", "stdout", "warnings"],
+        "required": ["version", "graph", "output", "backward", "paths", "timeline", "stdout",
+                     "warnings"],
         "properties": {
             "version": {"const": 1},
             "graph": {
@@ -109,6 +125,7 @@ SCHEMAS = {
                 },
             },
             "output": NODE_ID,
+            "backward": ref("Backward"),
             "paths": {"type": "object", "propertyNames": NODE_ID,
                       "additionalProperties": ref("Paths")},
             "timeline": {"type": "array", "items": ref("TimelineStep")},

@@ -4,23 +4,33 @@ The interpreter calls `Recorder.record` after each tensor operation: the call, i
 and its result are noted on the result's autograd node (`grad_fn.metadata`), so they live and
 die with the graph (a 10,001-step training loop keeps only the last graph). `Recorder.name`
 keeps the user's names for tensors; `Recorder.backward` runs the program's own `.backward()`
-with the graph retained, for `trace` to replay. Runs inside the sandbox child.
+with the graph retained, and notes what the graph's leaves held at that call (capture/moment.py),
+for `trace` to replay at that moment. Runs inside the sandbox child.
 """
+import functools
 import itertools
 import weakref
 
 import torch
 
+from webapp.execution.capture.moment import BackwardCall, leaf_state
 from webapp.execution.capture.nodes import has_saved_tensors, is_leaf_node, walk
 
-# PyTorch's own words for a second backward through freed buffers (we retain the graph so that
-# it can be replayed, and say what PyTorch would have said).
-SECOND_BACKWARD = (
-    "Trying to backward through the graph a second time (or directly access saved tensors after "
-    "they have already been freed). Saved intermediate values of the graph are freed when you "
-    "call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward "
-    "through the graph a second time or if you need to access saved intermediate values after "
-    "calling backward.")
+
+@functools.cache
+def second_backward_message():
+    """PyTorch's own words for a backward through freed buffers, provoked once, the first time
+    a program needs them (we retain every graph so that it can be traced, and say what PyTorch
+    would have said). Never at import: the fork server imports this module, and a forked
+    child's autograd engine is unusable after a backward pass in its parent."""
+    leaf = torch.ones((), requires_grad=True)
+    product = leaf * leaf
+    product.backward()
+    try:
+        product.backward()
+    except RuntimeError as error:
+        return str(error)
+    return "Trying to backward through the graph a second time."     # no torch says otherwise
 
 
 class Recorder:
@@ -29,6 +39,7 @@ class Recorder:
     def __init__(self):
         self.sequence = itertools.count()
         self.names = {}          # id(tensor) -> (weak reference, name): leaves and constants
+        self.backward_calls = 0  # how many `.backward()` calls the program made
 
     def record(self, result, func, args, kwargs, label=None):
         """Note an operation on its result's autograd node. `args` come from `freeze`."""
@@ -66,12 +77,20 @@ class Recorder:
         return entry[1] if entry and entry[0]() is tensor else None
 
     def backward(self, tensor, gradient=None):
-        """The program's `.backward()`: like PyTorch's, but the graph is kept for the replay."""
-        nodes = walk(tensor.grad_fn) if tensor.grad_fn is not None else []
+        """The program's `.backward()`: like PyTorch's, but the graph is kept for the trace,
+        and the root's node notes the call (`BackwardCall`: what its leaves held then)."""
+        root = tensor.grad_fn
+        nodes = walk(root) if root is not None else []
+        leaves = []
         for fn in nodes:
-            if not is_leaf_node(fn) and fn.metadata.get("backward_done") \
-                    and has_saved_tensors(fn):
-                raise RuntimeError(SECOND_BACKWARD)
+            if is_leaf_node(fn):
+                leaves.append(leaf_state(fn.variable))
+            elif fn.metadata.get("backward_done") and has_saved_tensors(fn):
+                raise RuntimeError(second_backward_message())
         tensor.backward(gradient, retain_graph=True)
+        self.backward_calls += 1
         for fn in nodes:
             fn.metadata["backward_done"] = True
+        if root is not None:
+            seed = gradient.detach().clone() if isinstance(gradient, torch.Tensor) else gradient
+            root.metadata["backward"] = BackwardCall(self.backward_calls, seed, leaves)

@@ -3,7 +3,9 @@
 After the run, `trace(target, ...)` replays the backward pass of the differentiated tensor
 with hooks on every node (what flowed along each edge, as autograd computed it), recomputes
 each op's local derivatives, asks the rules for each edge's rule, and returns plain lists and
-dicts, in one walk of the graph. Runs inside the sandbox child.
+dicts, in one walk of the graph. All of it is taken with the graph's leaves as they were at
+the program's `.backward()` call on the target (capture/moment.py), or, when the program made
+no such call, as the graph's operations used them. Runs inside the sandbox child.
 """
 import math
 
@@ -12,18 +14,19 @@ import torch
 from webapp.core.errors import NothingToDraw
 from webapp.execution.capture.derivatives import merged_by_source, node_jacobians
 from webapp.execution.capture.internal_values import recover
+from webapp.execution.capture.moment import leaves_at
 from webapp.execution.capture.nodes import (describe, format_number, is_leaf_node, op_label,
                                             operand_numbers, plain, snapshots_in,
                                             summary_label, walk)
 
 
-def replay(target, gradient):
-    """Run autograd's backward pass again for `target`, noting what flowed along each edge.
+def replay(target, nodes, gradient):
+    """Run autograd's backward pass again for `target`, whose graph's nodes are `nodes`
+    (`walk`), noting what flowed along each edge.
 
     Hooks on every node see `grad_inputs` (one per next function: the edge grads) and
-    `grad_outputs` (d target / d node). Returns the nodes and the leaves' grads.
+    `grad_outputs` (d target / d node). Returns the leaves' grads by id of the leaf.
     """
-    nodes = walk(target.grad_fn)
     leaves = [fn.variable for fn in nodes if is_leaf_node(fn)]
     handles = []
     for fn in nodes:
@@ -38,7 +41,7 @@ def replay(target, gradient):
     finally:
         for handle in handles:
             handle.remove()
-    return nodes, dict(zip(map(id, leaves), leaf_grads))
+    return dict(zip(map(id, leaves), leaf_grads))
 
 
 def seed_for(target, gradient, warnings):
@@ -53,14 +56,35 @@ def seed_for(target, gradient, warnings):
 
 def trace(target, gradient, recorder, warnings, rule_of):
     """The plain-data trace of `target`'s graph (see `graph.build` for what it becomes):
-    {"nodes", "edges", "output"}. `rule_of(fn, source)` gives the rule of the edge
+    {"nodes", "edges", "output", "backward"}. `gradient` seeds a target the program did not
+    call `.backward()` on (None: ones); `rule_of(fn, source)` gives the rule of the edge
     source -> fn as plain data; notes for the user are appended to `warnings`."""
     if not isinstance(target, torch.Tensor) or target.grad_fn is None:
         raise NothingToDraw("The program made no tensor that autograd recorded a graph for: "
                             "make a tensor with requires_grad=True and compute with it.")
-    nodes, leaf_grads = replay(target, seed_for(target, gradient, warnings))
-    recover(nodes)
-    return TraceBuilder(recorder, leaf_grads, warnings, rule_of).build(nodes, target)
+    call = target.grad_fn.metadata.get("backward")
+    nodes = walk(target.grad_fn)
+    with leaves_at(call.leaves if call else leaves_as_used(nodes)):
+        seed = seed_for(target, call.gradient if call else gradient, warnings)
+        leaf_grads = replay(target, nodes, seed)
+        recover(nodes)
+        result = TraceBuilder(recorder, leaf_grads, warnings, rule_of).build(nodes, target)
+    result["backward"] = {"called": call is not None, "call": call and call.number,
+                          "calls": recorder.backward_calls}
+    return result
+
+
+def leaves_as_used(nodes):
+    """For a graph the program did not differentiate: each leaf with the view of its storage
+    that the graph's first operation using it kept (in `walk` order, as the trace draws it),
+    for `leaves_at`."""
+    found = {}
+    for fn in nodes:
+        call = fn.metadata.get("call")
+        for snap in snapshots_in(call[1]) if call else ():
+            if snap.requires_grad and isinstance(snap.node, torch.Tensor):
+                found.setdefault(id(snap.node), (snap.node, snap.value, None))
+    return list(found.values())
 
 
 class TraceBuilder:
