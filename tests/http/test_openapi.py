@@ -81,6 +81,8 @@ def test_every_lecture_program_matches_the_graph_schema(client, spec, lecture_ex
     lambda doc: doc["timeline"].append({"phase": "backward", "node": "n0"}),
     lambda doc: doc["graph"]["nodes"][0].update(value="nan"),   # only "NaN" is a number
     lambda doc: doc.update(output=3),
+    lambda doc: doc.pop("backward"),
+    lambda doc: doc["backward"].update(called="yes"),
 ])
 def test_the_schema_rejects_a_broken_document(client, spec, break_it):
     doc = client.get("/api/graph.json", query_string={
