@@ -457,6 +457,18 @@ def test_top_to_bottom_layout_from_the_link_and_the_select(page, live_server):
     assert page.evaluate(tall)
 
 
+@pytest.mark.parametrize("lang, says", [("en", "would give"), ("ja", "呼べば得られる勾配")])
+def test_without_backward_the_check_says_these_are_what_backward_would_give(
+        page, live_server, lang, says):
+    source = "x = torch.tensor(0.5, requires_grad=True)\ny = torch.sin(x) * x\n"
+    doc = api_graph(live_server, source)
+    assert doc["backward"]["called"] is False
+    open_graph(page, share_link(live_server, source, input="x", lang=lang))
+    check = page.text_content("#paths-check")
+    assert "y.backward()" in check and says in check and "autograd" not in check
+    assert "✓" in check
+
+
 def test_too_many_paths_lists_the_first_ones_and_still_checks_the_sum(page, live_server):
     source = ("x = torch.tensor(0.5, requires_grad=True)\ny = x\nfor i in range(7):\n"
               "    y = torch.sin(y) + torch.cos(y)\ny.backward()\n")

@@ -187,16 +187,25 @@ export class PathsPanel {
     box.style.fontSize = `${scale * parseFloat(getComputedStyle(box).fontSize)}px`;
   }
 
+  // The check against autograd's grad: of the program's own backward call, or, when the
+  // program never called .backward() on the output, of the call it would make (the
+  // document's `backward`, docs/graph-json.md).
   renderCheck(info, input) {
     const name = nodeName(input);
     const grad = formatValue(info.grad, input.shape);
+    const called = this.index.doc.backward?.called !== false;
+    const output = this.index.nodes.get(this.index.doc.output);
+    const call = output.name ? `${output.name}.backward()` : t("paths.output_backward");
     const line = document.createElement("span");
     line.className = "grad-line";
-    line.textContent = t("paths.autograd", {name, grad});
+    line.textContent = called ? t("paths.autograd", {name, grad})
+      : t("paths.would_give", {name, grad, call});
     this.check.append(line);
     if (info.sum === null) return;
     const ok = agrees(info.sum, info.grad, SUM_TOLERANCE) === true;
-    this.check.append(verdictMark(ok, t("paths.agrees"), t("paths.differs")));
+    const [yes, no] = called ? [t("paths.agrees"), t("paths.differs")]
+      : [t("paths.agrees_would", {call}), t("paths.differs_would", {call})];
+    this.check.append(verdictMark(ok, yes, no));
     this.check.classList.add(ok ? "ok" : "bad");
   }
 }
