@@ -15,8 +15,8 @@ from webapp.core.errors import NothingToDraw
 from webapp.execution.capture.derivatives import merged_by_source, node_jacobians
 from webapp.execution.capture.internal_values import recover
 from webapp.execution.capture.moment import leaves_at
-from webapp.execution.capture.nodes import (describe, format_number, is_leaf_node, op_label,
-                                            operand_numbers, plain, snapshots_in,
+from webapp.execution.capture.nodes import (Snapshot, describe, format_number, is_leaf_node,
+                                            op_label, operand_numbers, plain, snapshots_in,
                                             summary_label, walk)
 
 
@@ -64,14 +64,54 @@ def trace(target, gradient, recorder, warnings, rule_of):
                             "make a tensor with requires_grad=True and compute with it.")
     call = target.grad_fn.metadata.get("backward")
     nodes = walk(target.grad_fn)
-    with leaves_at(call.leaves if call else leaves_as_used(nodes)):
+    leaves = call.leaves if call else leaves_as_used(nodes)
+    with leaves_at(leaves + swapped_operands(nodes)):
         seed = seed_for(target, call.gradient if call else gradient, warnings)
-        leaf_grads = replay(target, nodes, seed)
+        try:
+            leaf_grads = replay(target, nodes, seed)
+        except RuntimeError as error:
+            if "modified by an inplace operation" not in str(error):
+                raise
+            raise NothingToDraw(CHANGED_IN_PLACE) from None
         recover(nodes)
         result = TraceBuilder(recorder, leaf_grads, warnings, rule_of).build(nodes, target)
     result["backward"] = {"called": call is not None, "call": call and call.number,
                           "calls": recorder.backward_calls}
     return result
+
+
+CHANGED_IN_PLACE = ("The program changed in place a tensor that autograd saved for this graph "
+                    "(with an in-place method such as fill_ or zero_, after the graph was "
+                    "made): the graph can no longer be traced. Make a new tensor instead, "
+                    "or change it through .data.")
+
+
+def swapped_operands(nodes):
+    """The constant and intermediate tensors of the graph's calls that were given a new
+    storage since (`c.data = ...`), each with a view of the storage the call used, for
+    `leaves_at`; autograd saved the tensor itself, so it would see the new one."""
+    found = {}
+    for fn in nodes:
+        call = fn.metadata.get("call")
+        for tensor, used in operands(call[1]) if call else ():
+            if used is not None and tensor.untyped_storage().data_ptr() \
+                    != used.untyped_storage().data_ptr():
+                found.setdefault(id(tensor), (tensor, used, None))
+    return list(found.values())
+
+
+def operands(args):
+    """(tensor, the view of its value the call used) for the constants and the intermediate
+    tensors among a recorded call's arguments (`freeze`'s output)."""
+    for value in args:
+        if isinstance(value, Snapshot):
+            if not value.requires_grad and isinstance(value.node, torch.Tensor):
+                yield value.node, value.value
+        elif isinstance(value, torch.Tensor):
+            if value.grad_fn is not None:
+                yield value, value.grad_fn.metadata.get("value")
+        elif isinstance(value, (list, tuple)):
+            yield from operands(value)
 
 
 def leaves_as_used(nodes):
