@@ -59,9 +59,9 @@ def start_gunicorn():
     base = f"http://127.0.0.1:{port}"
     for _ in range(600):
         try:
-            if requests.get(f"{base}/healthz", timeout=1).ok:
+            if requests.get(f"{base}/healthz", timeout=5).ok:
                 return process, base
-        except requests.ConnectionError:
+        except requests.RequestException:       # not listening yet, or still importing
             time.sleep(0.1)
     process.kill()
     raise SystemExit("gunicorn did not start")
