@@ -1,13 +1,16 @@
 """Our API over HTTP (gunicorn, a cache miss each time) against torchviz building and
 rendering the same program's graph in-process, warm: `make_dot(y).pipe(format="svg")`.
 
-    .venv/bin/python benchmarks/bench_api.py [--runs 15] [--what json|svg]
+    .venv/bin/python benchmarks/bench_api.py [--runs 15] [--what json|svg] [--gaps 0,0.3]
 
-Requests are spaced by --gap seconds (default 0.1); --gap 0 sends them back to back.
-`json`: POST /api/graph. `svg`: GET /api/graph.svg (we draw values, gradients and local
-derivatives; torchviz draws op names), for the lecture programs and the 100-way fan-in
-(`y = y + x * c` a hundred times). Prints the medians and their ratio (ours / torchviz) per
-program, then the median ratio. Both run in this one run, so the machine's load affects both.
+Each program is asked --runs times at each of the --gaps (seconds between one answer and the
+next request: 0 is back to back, as a rush of clicks; 0.3 is spaced, as students' clicks are;
+default both). `json`: POST /api/graph. `svg`: GET /api/graph.svg (we draw values, gradients
+and local derivatives; torchviz draws op names), for the lecture programs and the 100-way
+fan-in (`y = y + x * c` a hundred times). Prints the medians and their ratios (ours /
+torchviz) per program and gap, then the median ratio per gap over the small programs (the
+10,001-step gradient descent is printed, not counted: torchviz draws only its last graph).
+Both run in this one run, so the machine's load affects both.
 """
 import argparse
 import json
@@ -30,6 +33,9 @@ FAN_IN_100 = ("x = torch.tensor(1.0, requires_grad=True)\nc = torch.tensor(2.0)\
               "for i in range(100):\n    y = y + x * c\ny.backward()\n")
 
 
+# Timed 3 times and left out of the median ratio: the fan-in (torchviz takes ~15 s on it) and
+# the lecture's 10,001-step descent (a figure of its own: ours / plain PyTorch).
+LONG = {"fan_in_100", "gradient_descent"}
 FIRST_DECIMAL = re.compile(r"\d+\.\d+")
 
 
@@ -53,9 +59,9 @@ def start_gunicorn():
     base = f"http://127.0.0.1:{port}"
     for _ in range(600):
         try:
-            if requests.get(f"{base}/healthz", timeout=1).ok:
+            if requests.get(f"{base}/healthz", timeout=5).ok:
                 return process, base
-        except requests.ConnectionError:
+        except requests.RequestException:       # not listening yet, or still importing
             time.sleep(0.1)
     process.kill()
     raise SystemExit("gunicorn did not start")
@@ -82,19 +88,8 @@ def median_ms(action, runs, gap=0.0):
     return statistics.median(times)
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--what", choices=("json", "svg"), default="json")
-    parser.add_argument("--gap", type=float, default=0.1,
-                        help="seconds between our requests, as between students' clicks (the "
-                             "sandbox forks and warms up its next child meanwhile); 0 for "
-                             "back to back")
-    arguments = parser.parse_args()
-    runs, what, gap = arguments.runs, arguments.what, arguments.gap
-    from torchviz import make_dot
-    examples = json.loads((ROOT / "webapp" / "data" / "lecture_examples.json").read_text())
-    process, base = start_gunicorn()
+def asker(base, what):
+    """ask(source): one request for `source` that is never a cache hit; Failed unless 200."""
     counter = iter(range(10**9))
 
     def ask(source):
@@ -112,25 +107,51 @@ def main():
             answer = requests.get(f"{base}/api/graph.svg", params={"source": fresh}, timeout=60)
         if answer.status_code != 200:
             raise Failed(f"{answer.status_code}: {answer.json().get('detail')}")
+    return ask
+
+
+def parse_arguments():
+    """(runs, what, gaps) from the command line."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--what", choices=("json", "svg"), default="json")
+    parser.add_argument("--gaps", default="0,0.3",
+                        help="comma-separated seconds between one answer and our next request: "
+                             "0 for back to back, 0.3 for spaced as students' clicks are")
+    arguments = parser.parse_args()
+    return arguments.runs, arguments.what, [float(gap) for gap in arguments.gaps.split(",")]
+
+
+def main():
+    runs, what, gaps = parse_arguments()
+    from torchviz import make_dot
+    examples = json.loads((ROOT / "webapp" / "data" / "lecture_examples.json").read_text())
+    process, base = start_gunicorn()
+    ask = asker(base, what)
     programs = [(e["id"], e["source"]) for e in examples["examples"] if "error" not in e]
     if what == "svg":
         programs.append(("fan_in_100", FAN_IN_100))
-    ratios = []
+    ratios = {gap: [] for gap in gaps}
     try:
-        print(f"{'program':<20} {'ours ms':>9} {'torchviz ms':>12} {'ratio':>7}")
+        print(f"{'program':<20} " + " ".join(f"{f'ours ms gap {g:g}':>15}" for g in gaps)
+              + f" {'torchviz ms':>12} " + " ".join(f"{f'ratio gap {g:g}':>13}" for g in gaps))
         for name, source in programs:
             y = output_tensor(source)
-            repeat = 3 if name == "fan_in_100" else runs    # torchviz takes ~15 s on it
+            repeat = 3 if name in LONG else runs    # torchviz takes ~15 s on the fan-in
             try:
-                ours = median_ms(lambda: ask(source), repeat, gap)
+                ours = [median_ms(lambda: ask(source), repeat, gap) for gap in gaps]
             except Failed as failure:       # e.g. the 10,001-step loop on a loaded machine
                 print(f"{name:<20} failed: {failure}")
                 continue
             theirs = median_ms(lambda: make_dot(y).pipe(format="svg"), repeat)
-            if name != "fan_in_100":
-                ratios.append(ours / theirs)
-            print(f"{name:<20} {ours:9.1f} {theirs:12.1f} {ours / theirs:7.2f}")
-        print(f"median ratio (ours / torchviz): {statistics.median(ratios):.2f}")
+            for gap, time_ms in zip(gaps, ours):
+                if name not in LONG:
+                    ratios[gap].append(time_ms / theirs)
+            print(f"{name:<20} " + " ".join(f"{t:15.1f}" for t in ours) + f" {theirs:12.1f} "
+                  + " ".join(f"{t / theirs:13.2f}" for t in ours))
+        for gap in gaps:
+            print(f"median ratio (ours / torchviz), gap {gap:g} s, small programs: "
+                  f"{statistics.median(ratios[gap]):.2f}")
     finally:
         process.terminate()
         process.wait(10)

@@ -1,12 +1,12 @@
 """The result cache: bounded by bytes, least recently used out first, one computation for
-identical concurrent misses, and only deterministic problems kept."""
+identical concurrent misses, deterministic problems kept, a CPU-budget stop kept briefly."""
 import threading
 import time
 
 import pytest
 
 from webapp.pipeline.cache import ResultCache
-from webapp.core.errors import LimitExceeded, RunFailed
+from webapp.core.errors import LimitExceeded, ProblemError, RunFailed, StarvedOfTime, TimeLimit
 
 
 def test_hits_do_not_compute_again():
@@ -101,37 +101,47 @@ def test_waiters_share_a_load_dependent_failure_and_later_requests_compute_again
     assert cache.get_or_compute("k", lambda: "later") == "later"
 
 
-def test_a_program_that_used_its_whole_time_is_cached_but_other_limits_are_not():
-    from webapp.core.errors import TimeLimit
-    cache, calls = ResultCache(10_000), []
-
-    def stopped(problem):
-        def compute():
-            calls.append(1)
-            raise problem
-        return compute
-    for _ in range(2):
-        with pytest.raises(TimeLimit):
-            cache.get_or_compute("cpu-bound", stopped(TimeLimit("ran longer than 3 s")))
-        with pytest.raises(LimitExceeded):
-            cache.get_or_compute("memory", stopped(LimitExceeded("out of memory")))
-    assert len(calls) == 3
+def counted(problem, calls):
+    """A computation that records its call and raises `problem`."""
+    def compute():
+        calls.append(1)
+        raise problem
+    return compute
 
 
-def test_a_timeout_on_a_busy_server_is_kept_only_briefly():
+def test_a_stop_by_the_cpu_budget_is_kept_only_briefly():
     from webapp.pipeline import cache as cache_module
+    from webapp.sandbox.protocol import OUT_OF_CPU_TIME
     calls, now = [], [1000.0]
     cache = ResultCache(10_000, clock=lambda: now[0])
-
-    def starved():
-        calls.append(1)
-        raise LimitExceeded("The program ran longer than 3 s and was stopped (the server was "
-                            "busy: trying again may work).")
-    for _ in range(3):
-        with pytest.raises(LimitExceeded):
-            cache.get_or_compute("loop", starved)
+    stopped = counted(ProblemError.from_dict(OUT_OF_CPU_TIME["problem"]), calls)
+    for _ in range(3):                   # a rush of the same runaway loop: one child
+        with pytest.raises(TimeLimit):
+            cache.get_or_compute("loop", stopped)
     assert len(calls) == 1
-    now[0] += cache_module.BUSY_TIMEOUT_TTL_S + 1
-    with pytest.raises(LimitExceeded):
-        cache.get_or_compute("loop", starved)
+    now[0] += cache_module.BRIEF_PROBLEMS_TTL_S["time-limit"] - 1
+    with pytest.raises(TimeLimit):
+        cache.get_or_compute("loop", stopped)
+    assert len(calls) == 1
+    now[0] += 2                          # past the TTL: a program near the limit may fit now
+    with pytest.raises(TimeLimit):
+        cache.get_or_compute("loop", stopped)
+    assert len(calls) == 2
+
+
+def test_a_program_the_server_was_too_busy_to_finish_is_not_kept():
+    from webapp.sandbox.protocol import starved
+    cache, calls = ResultCache(10_000), []
+    stopped = counted(ProblemError.from_dict(starved(0.4)["problem"]), calls)
+    for _ in range(3):
+        with pytest.raises(StarvedOfTime):
+            cache.get_or_compute("loop", stopped)
+    assert len(calls) == 3 and cache.entries == {}
+
+
+def test_other_limits_are_not_kept():
+    cache, calls = ResultCache(10_000), []
+    for _ in range(2):
+        with pytest.raises(LimitExceeded):
+            cache.get_or_compute("memory", counted(LimitExceeded("out of memory"), calls))
     assert len(calls) == 2

@@ -11,7 +11,7 @@ import pytest
 from tests.support.waiting import watch_waiters
 from webapp.core import limits
 from webapp.core.errors import (Busy, HTTPProblem, LimitExceeded, ProblemError,
-                                SandboxUnavailable, TimeLimit)
+                                SandboxUnavailable, StarvedOfTime, TimeLimit)
 from webapp.pipeline import cache as cache_module
 from webapp.sandbox import protocol
 
@@ -124,16 +124,19 @@ def test_retry_after_is_the_classes_and_may_be_set_per_problem(cls):
 
 def test_only_the_come_back_problems_carry_retry_after():
     asking = {cls.slug for cls in CLASSES if example(cls).retry_after is not None}
-    assert asking == {"busy", "sandbox-unavailable", "rate-limited"}
+    assert asking == {"busy", "server-too-busy", "sandbox-unavailable", "rate-limited"}
 
 
 @pytest.mark.parametrize("answer, cls, detail", [
     (protocol.BUSY, Busy, "Too many programs are running right now; try again in a moment."),
-    (protocol.TIMED_OUT, TimeLimit,
-     f"The program ran longer than {limits.WALL_CLOCK_S:g} s and was stopped."),
-    (protocol.TIMED_OUT_BUSY, LimitExceeded,
-     f"The program ran longer than {limits.WALL_CLOCK_S:g} s and was stopped (the server was "
-     "busy: trying again may work)."),
+    (protocol.OUT_OF_CPU_TIME, TimeLimit,
+     f"The program used {limits.CPU_TIME_LIMIT_S:g} s of processor time, the limit for one run, "
+     "and was stopped: it loops for too long or does too much work. Make the loop shorter or "
+     "the tensors smaller."),
+    (protocol.starved(1.3), StarvedOfTime,
+     f"The server was too busy to finish the program: after "
+     f"{limits.WALL_CLOCK_BACKSTOP_S:g} s it had had only 1.3 s of the "
+     f"{limits.CPU_TIME_LIMIT_S:g} s of processor time a run may use. Try again in a moment."),
     (protocol.KILLED, LimitExceeded,
      "The program was stopped by a resource limit (memory or CPU time)."),
 ])

@@ -103,6 +103,7 @@ class LimitExceeded(ProblemError):
 
 
 class TimeLimit(LimitExceeded):
+    """The program used its whole CPU-time budget: its own work, however busy the server."""
     slug = "time-limit"
 
 
@@ -116,6 +117,13 @@ class NothingToDraw(ProblemError):
 
 class Busy(ProblemError):
     status, slug, title = 503, "busy", "The server is busy"
+    retry_after = limits.RETRY_AFTER_S
+
+
+class StarvedOfTime(ProblemError):
+    """The wall-clock backstop stopped a child that got too little of the processor to finish
+    within its budget: the server's load, not the program (so it says when to come back)."""
+    status, slug, title = 503, "server-too-busy", "The server was too busy to finish the program"
     retry_after = limits.RETRY_AFTER_S
 
 

@@ -18,8 +18,15 @@ MAX_TOTAL_ELEMENTS = 1_000_000    # all live tensors together
 
 # Work.
 MAX_STEPS = 1_000_000             # interpreted statements and calls
-WALL_CLOCK_S = 3.0                # the child is killed after this
-CPU_TIME_S = 4                    # RLIMIT_CPU backstop (soft), hard = +1
+# Time is counted in processor time the child actually got (its user + system time, read by
+# the fork server every round), so that a busy machine slows a program down but never fails it.
+CPU_TIME_LIMIT_S = 3.0            # the child is killed once it has used this much
+# Only a backstop, for a child starved of the processor or stopped: it is killed after this
+# much wall clock whatever its processor time (and told that the server was too busy).
+WALL_CLOCK_BACKSTOP_S = 15.0
+CPU_RLIMIT_MARGIN_S = 1           # RLIMIT_CPU, the kernel's own backstop: the budget + this
+                                  # (soft, SIGXCPU), + 1 more (hard), above what warm-up used
+WALL_CLOCK_S = CPU_TIME_LIMIT_S   # the older name, which lessons/runner.py still quotes
 MEMORY_HEADROOM_BYTES = 512 * 1024 * 1024   # address space beyond what the child has after import
 
 # The graph.
@@ -31,5 +38,7 @@ MAX_VALUE_ELEMENTS = 10_000       # larger tensors are summarised in the JSON, n
 # Concurrency.
 MAX_CONCURRENT_EVALUATIONS = max(1, (os.cpu_count() or 2) - 1)
 MAX_QUEUED_EVALUATIONS = 8
-MAX_QUEUE_WAIT_S = 5.0
+# A queued request waits at most this long for a slot (then 503): long enough to outwait one
+# child that uses its whole CPU budget while sharing its processor two ways.
+MAX_QUEUE_WAIT_S = 2 * CPU_TIME_LIMIT_S + 2.0
 RETRY_AFTER_S = 2

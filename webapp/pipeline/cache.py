@@ -3,8 +3,10 @@
 Two hundred students opening the same link cost one evaluation and one layout per worker
 process: the first request computes, the ones that arrive meanwhile wait for its result.
 Results are graph documents, rendered images, and the problems of programs that fail the same
-way every time; a program stopped by the clock on a busy server is kept for a few seconds only,
-so that a rush of the same runaway loop does not take the sandbox again and again.
+way every time; a program stopped by its CPU-time budget is kept for a few seconds only (a rush
+of the same runaway loop does not take the sandbox again and again, but a program that needed
+about the whole budget may fit next time), and one the server was too busy to finish is not
+kept at all.
 """
 import collections
 import json
@@ -13,12 +15,11 @@ import time
 
 from webapp.core.errors import ProblemError
 
-# Problems that depend on the program alone, not on the server's load. A wall-clock stop is
-# "time-limit" when the program had the processor all along (it will time out again), and
-# "limit-exceeded" when the server was busy (it might not).
-DETERMINISTIC_PROBLEMS = {"not-allowed", "syntax-error", "too-large", "run-failed", "no-graph",
-                          "time-limit"}
-BUSY_TIMEOUT_TTL_S = 10.0
+# Problems that depend on the program alone, not on the server's load.
+DETERMINISTIC_PROBLEMS = {"not-allowed", "syntax-error", "too-large", "run-failed", "no-graph"}
+# Problems kept for a short while only, by slug: a stop by the CPU-time budget ("time-limit")
+# is the program's own work, but the same work measures a little differently each run.
+BRIEF_PROBLEMS_TTL_S = {"time-limit": 10.0}
 
 
 def size_of(value):
@@ -73,8 +74,8 @@ class ResultCache:
             flight.outcome = problem
             if problem.slug in DETERMINISTIC_PROBLEMS:
                 self._store(key, problem)
-            elif problem.slug == "limit-exceeded" and "longer than" in problem.detail:
-                self._store(key, problem, ttl=BUSY_TIMEOUT_TTL_S)
+            elif problem.slug in BRIEF_PROBLEMS_TTL_S:
+                self._store(key, problem, ttl=BRIEF_PROBLEMS_TTL_S[problem.slug])
             raise
         except BaseException as error:          # waiters must not wait forever
             flight.outcome = error

@@ -4,6 +4,7 @@
 hand it a client connection, sets its rlimits (`limit_myself`), reads the request, answers with
 `entry.evaluate(request)` and exits. It never returns into the server's loop.
 """
+import math
 import os
 import resource
 import select
@@ -45,15 +46,25 @@ def child_main(control, entry):
 
 
 def limit_myself():
-    """The rlimits of DESIGN.md for this process: no core dumps, no file writes, CPU time,
-    address space (what it has now + the headroom), no new processes or threads."""
+    """The rlimits of DESIGN.md for this process: no core dumps, no file writes, CPU time (the
+    kernel's backstop behind the server's budget), address space (what it has now + the
+    headroom), no new processes or threads."""
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))           # no file writes
-    resource.setrlimit(resource.RLIMIT_CPU, (limits.CPU_TIME_S, limits.CPU_TIME_S + 1))
+    cpu = cpu_rlimit()
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     address_space = current_address_space() + limits.MEMORY_HEADROOM_BYTES
     resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
     resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))           # no new processes or threads
     sys.setrecursionlimit(4_000)
+
+
+def cpu_rlimit():
+    """RLIMIT_CPU's soft value (whole seconds of this process's life): what it has used so far
+    (its warm-up) + the budget the server enforces + a margin, so the server stops it first."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    used = usage.ru_utime + usage.ru_stime
+    return math.ceil(used + limits.CPU_TIME_LIMIT_S) + limits.CPU_RLIMIT_MARGIN_S
 
 
 def current_address_space():

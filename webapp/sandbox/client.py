@@ -21,8 +21,9 @@ from webapp.sandbox.protocol import READY_LINE, receive_message, send_message
 STARTUP_TIMEOUT_S = 60.0
 # What the fork server's children run: named here, imported only there (never by the web).
 ENTRY_MODULE = "webapp.execution.entry"
-# Queue wait + the child's wall clock + the time it takes to answer or be reaped.
-ANSWER_TIMEOUT_S = limits.MAX_QUEUE_WAIT_S + limits.WALL_CLOCK_S + 5.0
+# Queue wait + the child's wall-clock backstop (its CPU budget ends it sooner unless it is
+# starved) + the time it takes to answer or be reaped.
+ANSWER_TIMEOUT_S = limits.MAX_QUEUE_WAIT_S + limits.WALL_CLOCK_BACKSTOP_S + 5.0
 CHILD_ENVIRONMENT = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
                      "OPENBLAS_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"}
 
@@ -82,6 +83,8 @@ class Sandbox:
                 self.process.wait(5)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+        if self.process is not None:
+            self.process.stdout.close()
         self.process = None
 
     def pids(self):

@@ -4,14 +4,14 @@ A message is a 4-byte big-endian length and that many bytes of JSON. A connectio
 request (at most MAX_REQUEST_BYTES) and one answer: `{"problem": problem dict}` or the
 evaluation's plain data. The server prints READY_LINE on stdout once it listens; it and each
 child talk over a socket pair with the control bytes READY and DONE. The answers the server
-gives itself (busy, out of time, killed) are built here from the error family, so the web
-side restores the same classes (`ProblemError.from_dict`).
+gives itself (busy, out of CPU time, starved, killed) are built here from the error family, so
+the web side restores the same classes (`ProblemError.from_dict`).
 """
 import json
 import struct
 
 from webapp.core import limits
-from webapp.core.errors import Busy, LimitExceeded, TimeLimit
+from webapp.core.errors import Busy, LimitExceeded, StarvedOfTime, TimeLimit
 
 HEADER = struct.Struct("!I")
 MAX_REQUEST_BYTES = 1 << 20
@@ -21,12 +21,23 @@ READY = b"ready"         # child -> server: warmed up, give me work
 
 BUSY = {"problem": Busy(
     "Too many programs are running right now; try again in a moment.").to_dict()}
-TIMED_OUT = {"problem": TimeLimit(
-    f"The program ran longer than {limits.WALL_CLOCK_S:g} s and was stopped.").to_dict()}
-# Stopped by the clock while it waited for a busy processor: another moment may be different.
-TIMED_OUT_BUSY = {"problem": LimitExceeded(
-    f"The program ran longer than {limits.WALL_CLOCK_S:g} s and was stopped (the server was "
-    "busy: trying again may work).").to_dict()}
+# Stopped by its CPU budget: the program's own work, however busy the server was.
+OUT_OF_CPU_TIME = {"problem": TimeLimit(
+    f"The program used {limits.CPU_TIME_LIMIT_S:g} s of processor time, the limit for one run, "
+    "and was stopped: it loops for too long or does too much work. Make the loop shorter or "
+    "the tensors smaller.").to_dict()}
+
+
+def starved(cpu_seconds):
+    """The answer for a child the wall-clock backstop stopped after `cpu_seconds` of work:
+    the server's load, not the program."""
+    return {"problem": StarvedOfTime(
+        f"The server was too busy to finish the program: after "
+        f"{limits.WALL_CLOCK_BACKSTOP_S:g} s it had had only {cpu_seconds:.1f} s of the "
+        f"{limits.CPU_TIME_LIMIT_S:g} s of processor time a run may use. Try again in a "
+        "moment.").to_dict()}
+
+
 KILLED = {"problem": LimitExceeded(
     "The program was stopped by a resource limit (memory or CPU time).").to_dict()}
 

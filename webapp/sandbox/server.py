@@ -2,12 +2,14 @@
 
 Run as `python -m webapp.sandbox.server SOCKET_PATH ENTRY_MODULE`. The entry module imports
 torch once (1-2 s), then the server listens on a Unix socket. Each connection is one
-evaluation: a request in, one answer out (protocol.py). The server keeps SPARE_CHILDREN
-children forked and warmed up ahead (so a request waits neither for fork nor for a cold
-process), hands one the connection, and enforces the limits a child cannot enforce on itself:
-at most MAX_CONCURRENT_EVALUATIONS at once, a short queue (then "busy"), and the wall clock
-(SIGKILL after WALL_CLOCK_S). The child (child.py) sets its own rlimits, runs the entry
-module's `evaluate`, answers, exits.
+evaluation: a request in, one answer out (protocol.py). The server keeps a pool of
+SPARE_CHILDREN children forked and warmed up ahead, replenished on an idle core while others
+work (so a request waits neither for a fork nor for a warm-up), hands a warmed one the
+connection, and enforces the limits a child cannot enforce on itself: at most
+MAX_CONCURRENT_EVALUATIONS at once, a short queue (then "busy"), the child's CPU-time budget
+(SIGKILL once it has used CPU_TIME_LIMIT_S of processor time, read from /proc every round)
+and a wall-clock backstop for a child starved of the processor (WALL_CLOCK_BACKSTOP_S). The
+child (child.py) sets its own rlimits, runs the entry module's `evaluate`, answers, exits.
 
 The server is single-threaded and never runs autograd itself (fork after a backward pass would
 leave the child's autograd engine unusable).
@@ -24,22 +26,26 @@ import traceback
 
 from webapp.core import limits
 from webapp.sandbox.child import child_main, cpu_seconds
-from webapp.sandbox.protocol import (BUSY, DONE, KILLED, READY, READY_LINE, TIMED_OUT,
-                                     TIMED_OUT_BUSY, send_message)
+from webapp.sandbox.protocol import (BUSY, DONE, KILLED, OUT_OF_CPU_TIME, READY, READY_LINE,
+                                     send_message, starved)
 
-SPARE_CHILDREN = 2
-# A stopped child that had a processor for at least this share of its time was stopped by its
-# own work, not by the server's load.
-CPU_BOUND_SHARE = 0.8
+SPARE_CHILDREN = 3
+# Processes that may be busy at once: the children at work and the spares warming up.
+CORES = os.cpu_count() or 2
 
 
 class Running:
-    """A child at work: the client's connection, when it started, its control socket."""
+    """A child at work: the client's connection, its control socket, when it started (wall
+    clock) and the processor time it had used by then (its warm-up, not the request's)."""
 
-    def __init__(self, connection, control):
+    def __init__(self, pid, connection, control):
         self.connection = connection
         self.control = control
         self.started = time.monotonic()
+        self.cpu_before = cpu_seconds(pid)
+
+    def cpu_used(self, pid):
+        return cpu_seconds(pid) - self.cpu_before
 
 
 class ForkServer:
@@ -100,7 +106,7 @@ class ForkServer:
             else:
                 self.finished(key.data[1])
         self.reap()
-        self.enforce_wall_clock()
+        self.enforce_time_limits()
         self.dispatch()
         self.replenish()
 
@@ -121,12 +127,10 @@ class ForkServer:
         while self.queue and now - self.queue[0][1] > limits.MAX_QUEUE_WAIT_S:
             self.answer(self.queue.popleft()[0], BUSY)
         while self.queue and len(self.running) < limits.MAX_CONCURRENT_EVALUATIONS:
-            if not self.spares:
-                self.fork_spare()
+            pid = self.spare_for_work()
+            if pid is None:                     # one is warming up: the request waits for it
+                return
             connection, _ = self.queue.popleft()
-            # A warmed-up spare if there is one; else the oldest, which starts when it is ready.
-            pid = next((p for p, (_, ready) in self.spares.items() if ready),
-                       next(iter(self.spares)))
             control, _ = self.spares.pop(pid)
             self.selector.unregister(control)
             try:
@@ -135,15 +139,32 @@ class ForkServer:
                 self.queue.appendleft((connection, now))
                 control.close()
                 continue
-            self.running[pid] = Running(connection, control)
+            self.running[pid] = Running(pid, connection, control)
             self.selector.register(control, selectors.EVENT_READ, data=("running", pid))
 
+    def spare_for_work(self):
+        """The spare to hand the next request: a warmed-up one if there is one; None while
+        one is still warming up (it is handed the request the round it is ready, sooner than
+        a cold child would answer); else a new one, which skips its warm-up for work waiting."""
+        warming = None
+        for pid, (_, ready) in self.spares.items():
+            if ready:
+                return pid
+            warming = pid
+        if warming is not None:
+            return None
+        self.fork_spare()
+        return next(iter(self.spares))
+
     def replenish(self):
-        """Fork spares up to SPARE_CHILDREN, but not while a child is at work unless none is
-        left: a fork copies the server's page tables (~10 ms of processor), which would
-        compete with the request being answered."""
-        # One per round, so that a request arriving meanwhile waits for one fork at most.
-        if len(self.spares) < SPARE_CHILDREN and (not self.running or not self.spares):
+        """Fork a spare while the pool has fewer than SPARE_CHILDREN and a core is idle: the
+        children at work and the spares warming up hold one each, so that a fork and its
+        warm-up (~15 ms of the server's processor, ~30 ms of the child's) run beside the
+        request being answered, not on its core (on 2 cores: one child at work and one spare
+        warming up). One per round, so that a request arriving meanwhile waits for one fork
+        at most."""
+        warming = sum(not ready for _, ready in self.spares.values())
+        if len(self.spares) < SPARE_CHILDREN and len(self.running) + warming < CORES:
             self.fork_spare()
 
     def warmed_up(self, pid):
@@ -164,7 +185,8 @@ class ForkServer:
             return
         if answer is None:
             message = child.control.recv(64)
-            if message == READY and not exited:  # work reached a spare before it warmed up
+            if message == READY and not exited:  # work reached a new spare, which starts now
+                child.cpu_before = cpu_seconds(pid)
                 return
             if not message.endswith(DONE):
                 answer = KILLED                 # it died before answering
@@ -191,17 +213,24 @@ class ForkServer:
             elif pid in self.running:
                 self.finished(pid, exited=True)
 
-    def enforce_wall_clock(self):
+    def enforce_time_limits(self):
+        """Kill a child that has used its CPU budget (its own work: the program loops or does
+        too much), or that is still at work after the wall-clock backstop with less (starved
+        of the processor by the machine's load, or stopped): each is told which."""
         now = time.monotonic()
         for pid, child in list(self.running.items()):
-            if now - child.started > limits.WALL_CLOCK_S:
-                cpu = cpu_seconds(pid)
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                bound = cpu >= CPU_BOUND_SHARE * (now - child.started)
-                self.finished(pid, TIMED_OUT if bound else TIMED_OUT_BUSY)
+            used = child.cpu_used(pid)
+            if used > limits.CPU_TIME_LIMIT_S:
+                answer = OUT_OF_CPU_TIME
+            elif now - child.started > limits.WALL_CLOCK_BACKSTOP_S:
+                answer = starved(used)
+            else:
+                continue
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.finished(pid, answer)
 
     @staticmethod
     def answer(connection, message):
