@@ -26,7 +26,6 @@ CPU_TIME_LIMIT_S = 3.0            # the child is killed once it has used this mu
 WALL_CLOCK_BACKSTOP_S = 15.0
 CPU_RLIMIT_MARGIN_S = 1           # RLIMIT_CPU, the kernel's own backstop: the budget + this
                                   # (soft, SIGXCPU), + 1 more (hard), above what warm-up used
-WALL_CLOCK_S = CPU_TIME_LIMIT_S   # the older name, which lessons/runner.py still quotes
 MEMORY_HEADROOM_BYTES = 512 * 1024 * 1024   # address space beyond what the child has after import
 
 # The graph.

@@ -13,7 +13,7 @@ from webapp.execution.capture.nodes import walk
 from webapp.execution.interpreter.interpreter import Interpreter
 from webapp.execution.target import choose_output
 
-BUDGET_S = 1.2                # of the child's WALL_CLOCK_S, for the extra runs
+BUDGET_S = 1.2                # of the child's CPU_TIME_LIMIT_S, for the extra runs
 DTYPES = {"float64": torch.float64, "float32": torch.float32}
 
 
@@ -79,7 +79,7 @@ class ProgramRuns:
                 f"{what} would run this program {runs:,} more times; one run takes "
                 f"{self.seconds * 1000:.1f} ms, so that needs about {needed:.1f} s, more than "
                 f"the {BUDGET_S:g} s this lesson may spend (the whole evaluation is stopped "
-                f"after {limits.WALL_CLOCK_S:g} s).")
+                f"after {limits.CPU_TIME_LIMIT_S:g} s of processor time).")
 
 
 def graph_inputs(target, leaves):
