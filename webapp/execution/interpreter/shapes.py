@@ -197,3 +197,18 @@ def meta_shape(func, args, kwargs):
     except Exception:                  # not every op runs on meta; the check after still holds
         return None
     return result.shape if isinstance(result, Tensor) else None
+
+
+def warm_up():
+    """Load, once and before the fork server forks, what the first prediction on meta
+    tensors, autograd's first backward and the capture's first rerun would otherwise import
+    in every child: the meta kernels; torch.fx's symbolic shapes and sympy (~0.6 s of CPU and
+    ~36 MB each); torch._dynamo, which the first call of a function PyTorch keeps out of
+    dynamo imports (~1.3 s). The predictions used to load them by the way; the common
+    operations no longer run on meta tensors."""
+    import torch._dynamo  # noqa: F401
+    import torch.fx.experimental.symbolic_shapes  # noqa: F401
+    meta_shape(torch.matmul, (torch.ones(2, 2), torch.ones(2)), {})
+
+
+warm_up()
