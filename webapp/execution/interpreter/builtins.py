@@ -12,6 +12,7 @@ import torch
 
 from webapp.core import limits
 from webapp.execution.interpreter import allowlist
+from webapp.execution.interpreter.arrays import ndarray, numpy_of
 from webapp.core.errors import LimitExceeded, RunFailed
 from webapp.execution.interpreter.flow import Return, position, run_failed
 
@@ -24,11 +25,14 @@ MATH_FUNCTIONS = {id(member) for member in allowlist.MATH.members.values() if ca
 
 
 class UserFunction:
-    """A `def` of the program: its node and its compiled body."""
+    """A `def` of the program: its node, its compiled body and, when the body ends with
+    `return expression`, that expression compiled apart (`result`: (closure, node)), so that
+    the call returns its value without raising `Return`."""
 
-    def __init__(self, node, body):
+    def __init__(self, node, body, result=None):
         self.node = node
         self.body = body
+        self.result = result
         self.parameters = [argument.arg for argument in node.args.args]
 
     def __repr__(self):
@@ -115,6 +119,8 @@ class Builtins:
         self.call_depth += 1
         try:
             interpreter.run_block(function.body)
+            if function.result is not None:
+                return interpreter.run_result(*function.result)
         except Return as result:
             return result.value
         finally:
@@ -123,8 +129,11 @@ class Builtins:
         return None
 
     def call_method(self, method, args, kwargs, node):
+        return self.call_tensor_method(method.tensor, method.name, args, kwargs, node)
+
+    def call_tensor_method(self, tensor, name, args, kwargs, node):
+        """`tensor.name(*args, **kwargs)` for a listed method's name."""
         interpreter = self.interpreter
-        tensor, name = method.tensor, method.name
         if name == "backward":
             gradient = kwargs.get("gradient", args[0] if args else None)
             try:
@@ -133,8 +142,11 @@ class Builtins:
                 raise run_failed(error, node) from None
             interpreter.last_backward = (tensor, gradient)
             return None
-        if name == "numpy":        # plain values, never a NumPy array
-            return tensor.detach().tolist()
+        if name == "numpy":        # NumPy's values and printing, none of its API
+            try:
+                return numpy_of(tensor, *args, **kwargs)
+            except (RuntimeError, TypeError) as error:
+                raise run_failed(error, node) from None
         function = TENSOR_METHODS[name]
         return interpreter.tensor_call(function, (tensor, *args), kwargs, node,
                                        label=name, in_place=name.endswith("_"))
@@ -184,6 +196,10 @@ class Builtins:
             if value.dim() == 0:
                 raise run_failed(TypeError("iteration over a 0-d tensor"), node)
             return [value[i] for i in range(value.shape[0])]
+        if isinstance(value, ndarray):
+            if value.ndim == 0:
+                raise run_failed(TypeError("iteration over a 0-d array"), node)
+            return list(value)
         if isinstance(value, (list, tuple, range, torch.Size, str)):
             if len(value) > limits.MAX_LIST_ITEMS:
                 raise LimitExceeded("This sequence is too long.", **position(node))

@@ -7,25 +7,20 @@ what makes the lecture's gradient descent fit the time limit. All semantics live
 `Interpreter` (names, calls, tensor operations); this module only wires them together.
 """
 import ast
-import operator
 
 import torch
 
 from webapp.execution.interpreter import allowlist
-from webapp.execution.interpreter.builtins import BoundMethod, UserFunction
+from webapp.execution.interpreter.builtins import UserFunction
+from webapp.execution.interpreter.expressions import BINARY, ExpressionCompiler
 from webapp.execution.interpreter.flow import Break, Continue, Return, run_failed
 
-BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-          ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
-          ast.Pow: operator.pow, ast.MatMult: operator.matmul}
-COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt,
-           ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
-           ast.Is: operator.is_, ast.IsNot: operator.is_not}
 Tensor = torch.Tensor
 
 
-class Compiler:
-    """Compiles for one Interpreter: each handler takes an AST node, returns a closure."""
+class Compiler(ExpressionCompiler):
+    """Compiles for one Interpreter: each handler takes an AST node, returns a closure
+    (the expressions' handlers are `ExpressionCompiler`'s)."""
     def __init__(self, interpreter):
         self.interpreter = interpreter
         self.statements = {
@@ -34,24 +29,19 @@ class Compiler:
             ast.For: self.for_, ast.Pass: self.pass_, ast.Break: self.break_,
             ast.Continue: self.continue_, ast.Import: self.import_,
             ast.ImportFrom: self.import_from}
-        self.expressions = {
-            ast.Constant: self.constant, ast.Name: self.name, ast.BinOp: self.binop,
-            ast.UnaryOp: self.unaryop, ast.BoolOp: self.boolop, ast.Compare: self.compare,
-            ast.IfExp: self.ifexp, ast.Call: self.call, ast.Attribute: self.attribute,
-            ast.Subscript: self.subscript, ast.Slice: self.slice, ast.List: self.sequence,
-            ast.Tuple: self.sequence}
+        self.expressions = self.expression_table()
 
     def block(self, statements):
         """A list of (closure, node): the interpreter runs them, counting steps."""
         return [(self.statements[type(s)](s), s) for s in statements]
 
-    def expression(self, node):
-        return self.expressions[type(node)](node)
-
     # Statements ---------------------------------------------------------------------------
 
     def assign(self, node):
         value = self.expression(node.value)
+        if len(node.targets) == 1 and type(node.targets[0]) is ast.Name:
+            name, bind = node.targets[0].id, self.interpreter.bind
+            return lambda: bind(name, value())
         targets = [self.target(t) for t in node.targets]
         if len(targets) == 1:
             (store,) = targets
@@ -112,7 +102,10 @@ class Compiler:
 
     def define(self, node):
         interpreter = self.interpreter
-        function = UserFunction(node, self.block(node.body))
+        body, result = node.body, None
+        if type(body[-1]) is ast.Return and body[-1].value is not None:
+            body, result = body[:-1], (self.expression(body[-1].value), body[-1])
+        function = UserFunction(node, self.block(body), result)
         return lambda: interpreter.bind(node.name, function)
 
     def return_(self, node):
@@ -172,128 +165,3 @@ class Compiler:
         bindings = [(alias.asname or alias.name, module.members[alias.name])
                     for alias in node.names]
         return lambda: [bind(name, value) for name, value in bindings] and None
-
-    # Expressions --------------------------------------------------------------------------
-
-    def constant(self, node):
-        value = node.value
-        return lambda: value
-
-    def name(self, node):
-        interpreter, name = self.interpreter, node.id
-        frames, globals_, builtins = interpreter.frames, interpreter.globals, \
-            interpreter.builtins.names
-
-        def load():
-            scope = frames[-1]
-            if name in scope:
-                return scope[name]
-            if name in globals_:
-                return globals_[name]
-            if name in builtins:
-                return builtins[name]
-            raise run_failed(NameError(f"name '{name}' is not defined"), node)
-        return load
-
-    def binop(self, node):
-        left, right = self.expression(node.left), self.expression(node.right)
-        op, binary = BINARY[type(node.op)], self.interpreter.binary
-        return lambda: binary(op, left(), right(), node)
-
-    def unaryop(self, node):
-        operand, interpreter = self.expression(node.operand), self.interpreter
-        if isinstance(node.op, ast.Not):
-            return lambda: not interpreter.truth(operand(), node)
-        op = operator.neg if isinstance(node.op, ast.USub) else operator.pos
-        return lambda: interpreter.unary(op, operand(), node)
-
-    def boolop(self, node):
-        operands = [(self.expression(v), v) for v in node.values]
-        is_and, truth = isinstance(node.op, ast.And), self.interpreter.truth
-
-        def combine():
-            value = None
-            for operand, operand_node in operands:
-                value = operand()
-                if truth(value, operand_node) != is_and:
-                    return value
-            return value
-        return combine
-
-    def compare(self, node):
-        left = self.expression(node.left)
-        links = [(COMPARE[type(op)], self.expression(c)) for op, c in zip(node.ops,
-                                                                         node.comparators)]
-        interpreter = self.interpreter
-
-        def chain():
-            a, result = left(), True
-            for compare, right in links:
-                b = right()
-                result = interpreter.comparison(compare, a, b, node)
-                if len(links) > 1 and not interpreter.truth(result, node):
-                    return result
-                a = b
-            return result
-        return chain
-
-    def ifexp(self, node):
-        test, body, orelse = (self.expression(n) for n in (node.test, node.body, node.orelse))
-        truth = self.interpreter.truth
-        return lambda: body() if truth(test(), node.test) else orelse()
-
-    def attribute(self, node):
-        owner, attribute_of = self.expression(node.value), self.interpreter.attribute_of
-        return lambda: attribute_of(owner(), node)
-
-    def subscript(self, node):
-        owner, index, subscript = self.expression(node.value), self.expression(node.slice), \
-            self.interpreter.subscript
-        return lambda: subscript(owner(), index(), node)
-
-    def slice(self, node):
-        parts = [(lambda: None) if p is None else self.expression(p)
-                 for p in (node.lower, node.upper, node.step)]
-        return lambda: slice(*(part() for part in parts))
-
-    def sequence(self, node):
-        items, check = [self.expression(e) for e in node.elts], self.interpreter.check_length
-        kind = list if isinstance(node, ast.List) else tuple
-        check(node.elts, node)
-        return lambda: kind(item() for item in items)
-
-    def call(self, node):
-        interpreter = self.interpreter
-        callee = self.callee(node.func)
-        arguments = [(isinstance(a, ast.Starred), self.expression(a.value)
-                      if isinstance(a, ast.Starred) else self.expression(a), a)
-                     for a in node.args]
-        keywords = [(k.arg, self.expression(k.value)) for k in node.keywords]
-        call = interpreter.builtins.call
-        if not keywords and not any(starred for starred, _, _ in arguments):
-            plain = [argument for _, argument, _ in arguments]
-            return lambda: call(callee(), [argument() for argument in plain], {}, node)
-
-        def call_with_keywords():
-            args = []
-            for starred, argument, argument_node in arguments:
-                if starred:
-                    args.extend(interpreter.builtins.as_sequence(argument(), argument_node))
-                else:
-                    args.append(argument())
-            return call(callee(), args, {k: v() for k, v in keywords}, node)
-        return call_with_keywords
-
-    def callee(self, node):
-        """What a call calls; `x.sum(...)` becomes a BoundMethod without a detour."""
-        if type(node) is ast.Attribute and node.attr in allowlist.TENSOR_METHODS:
-            owner, attribute_of, name = self.expression(node.value), \
-                self.interpreter.attribute_of, node.attr
-
-            def method():
-                value = owner()
-                if type(value) is Tensor:
-                    return BoundMethod(value, name)
-                return attribute_of(value, node)
-            return method
-        return self.expression(node)

@@ -13,13 +13,15 @@ import torch
 
 from webapp.core import limits
 from webapp.execution.interpreter import allowlist
+from webapp.execution.interpreter.arrays import ndarray
 from webapp.execution.interpreter.builtins import BoundMethod, Builtins
 from webapp.execution.capture.nodes import freeze
 from webapp.execution.capture.recorder import Recorder
 from webapp.execution.interpreter.compiler import Compiler
 from webapp.core.errors import LimitExceeded, NotAllowed, ProblemError
 from webapp.execution.interpreter.flow import Break, Continue, Return, position, run_failed
-from webapp.execution.interpreter.guard import Guard
+from webapp.execution.interpreter.guard import Guard, check_shape
+from webapp.execution.interpreter.shapes import predict_shape
 
 IN_PLACE = {operator.add: operator.iadd, operator.sub: operator.isub,
             operator.mul: operator.imul, operator.truediv: operator.itruediv,
@@ -76,6 +78,22 @@ class Interpreter:
                 raise run_failed(error, node) from None
             except RecursionError:
                 raise LimitExceeded("The program nests too deeply.", **position(node))
+
+    def run_result(self, expression, node):
+        """The value of a function's final `return expression` (compiled apart), counted
+        and located as the statement `node` would be in `run_block`."""
+        self.steps += 1
+        if self.steps > limits.MAX_STEPS:
+            raise LimitExceeded(f"The program ran more than {limits.MAX_STEPS:,} steps.",
+                                **position(node))
+        try:
+            return expression()
+        except ProblemError:
+            raise
+        except PROGRAM_ERRORS as error:
+            raise run_failed(error, node) from None
+        except RecursionError:
+            raise LimitExceeded("The program nests too deeply.", **position(node))
 
     # Names --------------------------------------------------------------------------------
 
@@ -152,7 +170,7 @@ class Interpreter:
         if type(owner) is Tensor:
             return self.tensor_call(operator.getitem, (owner, index), {}, node,
                                     label=index_label(index))
-        if isinstance(owner, (list, tuple, torch.Size, str)) or \
+        if isinstance(owner, (list, tuple, torch.Size, str, ndarray)) or \
                 type(owner).__module__ == "torch.return_types":
             try:
                 return owner[index]
@@ -173,14 +191,15 @@ class Interpreter:
                     in_place=False):
         """Run one tensor operation: check sizes, run it, note it for the graph."""
         try:
-            self.guard.before(func, args, kwargs)
+            shape = predict_shape(func, args, kwargs)
+            if shape is not None:
+                check_shape(shape)
             before = None
             if in_place:
-                self.recorder.protect_value(args[0])
-                if any(isinstance(a, torch.Tensor) and a.requires_grad for a in args):
-                    before = freeze(args, in_place=True)
+                before = self.before_in_place(args)
             result = func(*args, **kwargs)
-            self.guard.after(result)
+            if type(result) is Tensor and result.dim():
+                self.guard.after(result)
         except ProblemError as problem:
             if problem.line is None:
                 problem.line, problem.column = position(node).values()
@@ -189,12 +208,22 @@ class Interpreter:
             raise run_failed(error, node) from None
         except MemoryError:
             raise LimitExceeded("The program ran out of memory.", **position(node)) from None
-        if type(result) is torch.Tensor and result.grad_fn is not None:
-            self.recorder.record(result, replay_as or func, before or freeze(args), kwargs,
-                                 label)
-        elif self.on_tensor is not None and type(result) is torch.Tensor:
-            self.on_tensor(result)
+        if type(result) is Tensor:
+            if result.grad_fn is not None:
+                self.recorder.record(result, replay_as or func, before or freeze(args), kwargs,
+                                     label)
+            elif self.on_tensor is not None:
+                self.on_tensor(result)
         return result
+
+    def before_in_place(self, args):
+        """Before an in-place operation: keep the recorded value of the tensor it changes;
+        its operands as they are now when autograd will record the change (else None)."""
+        self.recorder.protect_value(args[0])
+        for value in args:
+            if isinstance(value, Tensor) and value.requires_grad:
+                return freeze(args, in_place=True)
+        return None
 
 
 def index_label(index):
