@@ -20,7 +20,12 @@ MAX_TOTAL_ELEMENTS = 1_000_000    # all live tensors together
 MAX_STEPS = 1_000_000             # interpreted statements and calls
 # Time is counted in processor time the child actually got (its user + system time, read by
 # the fork server every round), so that a busy machine slows a program down but never fails it.
-CPU_TIME_LIMIT_S = 3.0            # the child is killed once it has used this much
+# DESIGN.md's 3 s was a wall clock; as processor time it does not fit the lecture's own
+# 10,001-step descent, which uses 1.0-1.4 s on a quiet machine of this kind and up to ~3.1 s
+# when the two cores are shared by several jobs (CPU time grows under load too: caches and
+# the memory bus are shared). 5 s keeps that program 1.6 times inside the budget at its worst
+# measured, and an endless loop still stops within a few seconds.
+CPU_TIME_LIMIT_S = 5.0            # the child is killed once it has used this much
 # Only a backstop, for a child starved of the processor or stopped: it is killed after this
 # much wall clock whatever its processor time (and told that the server was too busy).
 WALL_CLOCK_BACKSTOP_S = 15.0

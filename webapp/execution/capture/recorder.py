@@ -13,6 +13,7 @@ import weakref
 
 import torch
 
+from webapp.execution.capture.engine import run_backward
 from webapp.execution.capture.moment import BackwardCall, leaf_state
 from webapp.execution.capture.nodes import has_saved_tensors, is_leaf_node, walk
 
@@ -87,7 +88,7 @@ class Recorder:
                 leaves.append(leaf_state(fn.variable))
             elif fn.metadata.get("backward_done") and has_saved_tensors(fn):
                 raise RuntimeError(second_backward_message())
-        tensor.backward(gradient, retain_graph=True)
+        run_backward(tensor, gradient, retain_graph=True)
         self.backward_calls += 1
         for fn in nodes:
             fn.metadata["backward_done"] = True
