@@ -205,5 +205,7 @@ def test_endless_loop_costs_only_its_own_request(live_server):
         assert normal.result().status_code == 200
         body = assert_problem(loop.result(), 422)
         assert body["type"] in ("/problems/time-limit", "/problems/limit-exceeded")
-        assert "steps" in body["detail"] or f"{limits.CPU_TIME_LIMIT_S:g} s" in body["detail"]
+        # The graph of 10**7 products outgrows the memory limit before the CPU budget ends.
+        assert "steps" in body["detail"] or f"{limits.CPU_TIME_LIMIT_S:g} s" in body["detail"] \
+            or "out of memory" in body["detail"]
     assert_still_serving(live_server)
