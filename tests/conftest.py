@@ -1,6 +1,7 @@
 """Shared fixtures: the app and its test client, a live server, the lecture's examples, and
 a fresh result cache and layout cache for every test. Browser fixtures: tests/browser."""
 import json
+import os
 import threading
 
 import pytest
@@ -12,6 +13,10 @@ from webapp.pipeline import cache
 from webapp.render import drawing
 
 LOCAL_HOST = "127.0.0.1"
+# The whole suite is one client (127.0.0.1) that spends minutes of processor on purpose (time
+# limits, endless loops): its fork servers give it a share to match, as the rate limit does.
+# The share itself is tested with its own server (tests/integration/test_fair_sharing.py).
+os.environ.setdefault("AUTOGRAD_CLIENT_CPU_S_PER_MINUTE", "100000")
 
 
 @pytest.fixture(autouse=True)

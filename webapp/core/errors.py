@@ -137,6 +137,13 @@ class RateLimited(ProblemError):
     retry_after = limits.RETRY_AFTER_S
 
 
+class ProcessorShareSpent(ProblemError):
+    """A client whose programs used its share of the evaluator's processor time in the last
+    minute (its `retry_after`: when enough of it leaves the window)."""
+    status, slug, title = 429, "processor-share-spent", "Your programs used their share"
+    retry_after = limits.RETRY_AFTER_S
+
+
 class HTTPProblem(ProblemError):
     """An HTTP error the framework raised (404, 405, 413 ...): its status and title are the
     framework's, per instance."""

@@ -43,7 +43,15 @@ MAX_VALUE_ELEMENTS = 10_000       # larger tensors are summarised in the JSON, n
 
 # Concurrency.
 MAX_CONCURRENT_EVALUATIONS = max(1, (os.cpu_count() or 2) - 1)
-MAX_QUEUED_EVALUATIONS = 8
+# Waiting evaluations, all clients together: a bound on the server's descriptors only; who
+# waits is decided by the estimated wait (sandbox/fairness.py).
+MAX_QUEUED_EVALUATIONS = 64
+# Each client's share of the evaluator: processor seconds its programs may use in a sliding
+# minute. Three endless loops, or the lecture's descent five to ten times; past it the client
+# is answered 429 until its oldest runs leave the window (the others are not slowed). The
+# fork server reads AUTOGRAD_CLIENT_CPU_S_PER_MINUTE (a test suite, one client, raises it).
+CLIENT_CPU_S_PER_MINUTE = 15.0
+CLIENT_CPU_WINDOW_S = 60.0
 # A queued request waits at most this long for a slot (then 503): long enough to outwait one
 # child that uses its whole CPU budget while sharing its processor two ways.
 MAX_QUEUE_WAIT_S = 2 * CPU_TIME_LIMIT_S + 2.0

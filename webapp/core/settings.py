@@ -38,6 +38,10 @@ SETTINGS = (
     Setting("AUTOGRAD_FRAME_ANCESTORS", "'self'",
             "Content-Security-Policy frame-ancestors: which sites may embed the page in a frame "
             "(e.g. \"'self' https://lms.example.ac.jp\"; '*' for anyone)."),
+    Setting("AUTOGRAD_CLIENT_CPU_S_PER_MINUTE", "",
+            "Processor seconds one client's programs may use in a sliding minute (then 429 "
+            "until they may again); empty: webapp/core/limits.py's CLIENT_CPU_S_PER_MINUTE. "
+            "Read by the fork server. A whole lecture hall behind one address must fit in it."),
     Setting("AUTOGRAD_MAX_REQUEST_BYTES", "65536", "Largest request body accepted (413 above)."),
 )
 

@@ -10,7 +10,7 @@ from webapp.core.errors import ProblemError
 from webapp.core.jsonsafe import json_safe
 from webapp.graph import model as graph
 from webapp.pipeline.cache import results
-from webapp.sandbox.client import shared_sandbox
+from webapp.sandbox.client import current_client, shared_sandbox
 
 
 def graph_document(source, output=None, seed=0):
@@ -48,6 +48,12 @@ def program_request(source, output, seed):
     if output:
         request["output"] = output
     return request
+
+
+def on_behalf_of(client):
+    """The client the evaluations of this request (this thread's context) are charged to in
+    the fork server's fair sharing (its address, as the web tier sees it)."""
+    current_client.set(client)
 
 
 def evaluated(request):

@@ -9,6 +9,7 @@ worker never starts a server of its own: while the shared one is down it answers
 Retry-After (one server per worker would double the machine's evaluation cap and its memory).
 """
 import atexit
+import contextvars
 import os
 import shutil
 import socket
@@ -33,6 +34,11 @@ CHILD_ENVIRONMENT = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
                      "OPENBLAS_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"}
 
 
+# Who is asking, for the fork server's fair sharing: set by the web tier for each request (the
+# client's address); a request made outside one (a script, a test) is "local".
+current_client = contextvars.ContextVar("current_client", default="local")
+
+
 class Sandbox:
     def __init__(self, socket_path=None):
         self.shared_path = socket_path          # a fork server someone else runs
@@ -48,6 +54,7 @@ class Sandbox:
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
                 connection.settimeout(ANSWER_TIMEOUT_S)
                 connection.connect(path)
+                send_message(connection, {"client": current_client.get()})
                 send_message(connection, request)
                 return receive_message(connection)
         except (ConnectionError, FileNotFoundError, socket.timeout, OSError, ValueError):

@@ -1,7 +1,8 @@
 """The fork server's wire protocol, shared by the server, its children and the web's client.
 
-A message is a 4-byte big-endian length and that many bytes of JSON. A connection carries one
-request (at most MAX_REQUEST_BYTES) and one answer: `{"problem": problem dict}` or the
+A message is a 4-byte big-endian length and that many bytes of JSON. A connection carries the
+client's name for fairness (`{"client": ...}`, at most MAX_CLIENT_BYTES, read by the server),
+one request (at most MAX_REQUEST_BYTES, read by the child) and one answer: `{"problem": problem dict}` or the
 evaluation's plain data. The server prints READY_LINE on stdout once it listens; it and each
 child talk over a socket pair with the control bytes READY and DONE. The answers the server
 gives itself (busy, out of CPU time, starved, killed) are built here from the error family, so
@@ -11,10 +12,13 @@ import json
 import struct
 
 from webapp.core import limits
-from webapp.core.errors import Busy, LimitExceeded, StarvedOfTime, TimeLimit
+from webapp.core.errors import (Busy, LimitExceeded, ProcessorShareSpent, StarvedOfTime,
+                                TimeLimit)
 
 HEADER = struct.Struct("!I")
 MAX_REQUEST_BYTES = 1 << 20
+MAX_CLIENT_BYTES = 512
+CLIENT_WAIT_S = 1.0        # the web side sends its client line right after connecting
 READY_LINE = "forkserver ready"
 DONE = b"done"           # child -> server: answered, the slot is free
 READY = b"ready"         # child -> server: warmed up, give me work
@@ -40,6 +44,28 @@ def starved(cpu_seconds):
 
 KILLED = {"problem": LimitExceeded(
     "The program was stopped by a resource limit (memory or CPU time).").to_dict()}
+
+
+def share_spent(retry_after):
+    """The answer for a client whose programs used their share of processor time."""
+    return {"problem": ProcessorShareSpent(
+        f"Your programs used {limits.CLIENT_CPU_S_PER_MINUTE:g} s of processor time in the "
+        f"last minute, the share of one client; try again in {retry_after} s.",
+        extra={"retry_after": retry_after}).to_dict()}
+
+
+def receive_client(connection):
+    """The client named at the start of `connection` (the server reads it; the child reads
+    the request after it), or None if it does not come in time or is not one."""
+    connection.settimeout(CLIENT_WAIT_S)
+    try:
+        message = receive_message(connection, MAX_CLIENT_BYTES)
+    except (OSError, ValueError):
+        return None
+    finally:
+        connection.settimeout(None)
+    client = message.get("client") if isinstance(message, dict) else None
+    return client if isinstance(client, str) else None
 
 
 def send_message(sock, message):

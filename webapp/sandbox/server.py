@@ -6,7 +6,8 @@ evaluation: a request in, one answer out (protocol.py). The server keeps a pool 
 SPARE_CHILDREN children forked and warmed up ahead, replenished on an idle core while others
 work (so a request waits neither for a fork nor for a warm-up), hands a warmed one the
 connection, and enforces the limits a child cannot enforce on itself: at most
-MAX_CONCURRENT_EVALUATIONS at once, a short queue (then "busy"), the child's CPU-time budget
+MAX_CONCURRENT_EVALUATIONS at once, a queue shared fairly by clients (fairness.py: in turn,
+each within its share of processor time, admitted by estimated wait), the child's CPU budget
 (SIGKILL once it has used CPU_TIME_LIMIT_S of processor time, read from /proc every round)
 and a wall-clock backstop for a child starved of the processor (WALL_CLOCK_BACKSTOP_S). The
 child (child.py) sets its own rlimits, runs the entry module's `evaluate`, answers, exits.
@@ -14,7 +15,6 @@ child (child.py) sets its own rlimits, runs the entry module's `evaluate`, answe
 The server is single-threaded and never runs autograd itself (fork after a backward pass would
 leave the child's autograd engine unusable).
 """
-import collections
 import importlib
 import os
 import selectors
@@ -26,8 +26,9 @@ import traceback
 
 from webapp.core import limits
 from webapp.sandbox.child import child_main, cpu_seconds
+from webapp.sandbox.fairness import FairQueue
 from webapp.sandbox.protocol import (BUSY, DONE, KILLED, OUT_OF_CPU_TIME, READY, READY_LINE,
-                                     send_message, starved)
+                                     receive_client, send_message, share_spent, starved)
 
 SPARE_CHILDREN = 3
 # Processes that may be busy at once: the children at work and the spares warming up.
@@ -35,10 +36,11 @@ CORES = os.cpu_count() or 2
 
 
 class Running:
-    """A child at work: the client's connection, its control socket, when it started (wall
-    clock) and the processor time it had used by then (its warm-up, not the request's)."""
+    """A child at work: the client and its connection, its control socket, when it started
+    (wall clock) and the processor time it had used by then (its warm-up, not the request's)."""
 
-    def __init__(self, pid, connection, control):
+    def __init__(self, pid, client, connection, control):
+        self.client = client
         self.connection = connection
         self.control = control
         self.started = time.monotonic()
@@ -59,7 +61,9 @@ class ForkServer:
         os.chmod(path, 0o600)
         self.listener.listen(64)
         self.listener.setblocking(False)
-        self.queue = collections.deque()        # (connection, arrival time)
+        share = float(os.environ.get("AUTOGRAD_CLIENT_CPU_S_PER_MINUTE") or
+                      limits.CLIENT_CPU_S_PER_MINUTE)
+        self.queue = FairQueue(share)           # connections waiting, by client
         self.running = {}                       # pid -> Running
         self.spares = {}                        # pid -> [control socket, warmed up?]
         self.parent = os.getppid()
@@ -117,29 +121,34 @@ class ForkServer:
             except BlockingIOError:
                 return
             connection.setblocking(True)
-            if len(self.queue) >= limits.MAX_QUEUED_EVALUATIONS:
+            client = receive_client(connection)
+            refusal = self.queue.refusal(client, [c.client for c in self.running.values()])
+            if client is None:                  # not our client: its request is unreadable
                 self.answer(connection, BUSY)
+            elif refusal is None:
+                self.queue.push(client, connection)
+            elif refusal[0] == "share":
+                self.answer(connection, share_spent(refusal[1]))
             else:
-                self.queue.append((connection, time.monotonic()))
+                self.answer(connection, BUSY)
 
     def dispatch(self):
-        now = time.monotonic()
-        while self.queue and now - self.queue[0][1] > limits.MAX_QUEUE_WAIT_S:
-            self.answer(self.queue.popleft()[0], BUSY)
+        for connection in self.queue.expired():
+            self.answer(connection, BUSY)
         while self.queue and len(self.running) < limits.MAX_CONCURRENT_EVALUATIONS:
             pid = self.spare_for_work()
             if pid is None:                     # one is warming up: the request waits for it
                 return
-            connection, _ = self.queue.popleft()
+            client, connection = self.queue.pop()
             control, _ = self.spares.pop(pid)
             self.selector.unregister(control)
             try:
                 socket.send_fds(control, [b"x"], [connection.fileno()])
             except OSError:                     # the spare died: answer from another
-                self.queue.appendleft((connection, now))
+                self.queue.push_front(client, connection)
                 control.close()
                 continue
-            self.running[pid] = Running(pid, connection, control)
+            self.running[pid] = Running(pid, client, connection, control)
             self.selector.register(control, selectors.EVENT_READ, data=("running", pid))
 
     def spare_for_work(self):
@@ -191,6 +200,7 @@ class ForkServer:
             if not message.endswith(DONE):
                 answer = KILLED                 # it died before answering
         del self.running[pid]
+        self.queue.charge(child.client, child.cpu_used(pid) if not exited else 0.0)
         self.selector.unregister(child.control)
         child.control.close()
         if answer is None:

@@ -3,7 +3,8 @@ the evaluating endpoints (Flask-Limiter), security headers on every response, an
 configured number of reverse proxies for the client's address.
 
 The global cap on concurrent evaluations lives in the fork server (sandbox/server.py); this is
-the per-client layer in front of it.
+the per-client layer in front of it; each request also names its client to the fork server,
+which shares the evaluator fairly between clients (sandbox/fairness.py).
 """
 import math
 import time
@@ -12,6 +13,8 @@ from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from webapp.pipeline import evaluation as pipeline
 
 # The page loads only its own scripts, styles, fonts and images; drawings are inlined from the
 # API as data, never as script. KaTeX sets styles through the DOM (allowed without
@@ -36,6 +39,7 @@ def init_app(app, limited_blueprints):
     app.extensions["autograd_limiter"] = limiter
     for blueprint in limited_blueprints:
         limiter.shared_limit(evaluation_limit, scope="evaluations")(blueprint)
+    app.before_request(lambda: pipeline.on_behalf_of(get_remote_address()))
     app.after_request(security_headers)
 
 
