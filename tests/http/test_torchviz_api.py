@@ -27,3 +27,16 @@ def test_torchviz_view_of_a_bad_program_is_a_problem(client):
     response = client.get("/api/graph.svg", query_string={"source": SIN_EXP,
                                                           "style": "torchviz", "output": "1x"})
     assert_problem(response, 400, detail="'output' must be a variable name")
+
+
+def test_the_torchviz_view_is_cached(client, monkeypatch):
+    """Asked again, it costs neither a sandbox child nor a layout."""
+    from webapp.pipeline import evaluation
+    evaluations = []
+    real = evaluation.evaluated
+    monkeypatch.setattr(evaluation, "evaluated",
+                        lambda request: evaluations.append(request) or real(request))
+    query = {"source": SIN_EXP, "style": "torchviz"}
+    first, second = (client.get("/api/graph.svg", query_string=query) for _ in range(2))
+    assert first.status_code == second.status_code == 200 and first.data == second.data
+    assert len(evaluations) == 1

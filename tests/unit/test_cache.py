@@ -6,7 +6,8 @@ import time
 import pytest
 
 from webapp.pipeline.cache import ResultCache
-from webapp.core.errors import LimitExceeded, ProblemError, RunFailed, StarvedOfTime, TimeLimit
+from webapp.core.errors import (ExportTooLarge, LimitExceeded, NotDrawable, ProblemError,
+                                RunFailed, StarvedOfTime, TimeLimit)
 
 
 def test_hits_do_not_compute_again():
@@ -144,4 +145,20 @@ def test_other_limits_are_not_kept():
     for _ in range(2):
         with pytest.raises(LimitExceeded):
             cache.get_or_compute("memory", counted(LimitExceeded("out of memory"), calls))
+    assert len(calls) == 2
+
+
+@pytest.mark.parametrize("problem", [NotDrawable("the layout took too long"),
+                                     ExportTooLarge("the GIF would take too long")])
+def test_a_drawing_that_could_not_be_made_is_kept_briefly(problem):
+    from webapp.pipeline import cache as cache_module
+    calls, now = [], [1000.0]
+    cache = ResultCache(10_000, clock=lambda: now[0])
+    for _ in range(3):                   # a rush of the same dense graph: one layout
+        with pytest.raises(NotDrawable):
+            cache.get_or_compute("dense", counted(problem, calls))
+    assert len(calls) == 1
+    now[0] += cache_module.BRIEF_PROBLEMS_TTL_S[problem.slug] + 1
+    with pytest.raises(NotDrawable):
+        cache.get_or_compute("dense", counted(problem, calls))
     assert len(calls) == 2

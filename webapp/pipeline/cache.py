@@ -18,8 +18,10 @@ from webapp.core.errors import ProblemError
 # Problems that depend on the program alone, not on the server's load.
 DETERMINISTIC_PROBLEMS = {"not-allowed", "syntax-error", "too-large", "run-failed", "no-graph"}
 # Problems kept for a short while only, by slug: a stop by the CPU-time budget ("time-limit")
-# is the program's own work, but the same work measures a little differently each run.
-BRIEF_PROBLEMS_TTL_S = {"time-limit": 10.0}
+# is the program's own work, but the same work measures a little differently each run; a
+# drawing that could not be made in time ("not-drawable", "export-too-large") depends on the
+# machine's load too, but a rush of the same request must not lay it out again and again.
+BRIEF_PROBLEMS_TTL_S = {"time-limit": 10.0, "not-drawable": 30.0, "export-too-large": 30.0}
 
 
 def size_of(value):

@@ -29,9 +29,17 @@ def rendering(kind, source, output, seed, options, draw):
 
 def torchviz_dot(source, output=None, seed=0):
     """torchviz's `make_dot` DOT source for the program, made in the sandbox child (it needs
-    the real tensors), or a `ProblemError` as for `graph_document`."""
+    the real tensors), cached; or a `ProblemError` as for `graph_document`."""
     request = {**program_request(source, output, seed), "torchviz": True}
-    return evaluated(request)["torchviz_dot"]
+    return results.get_or_compute(("torchviz-dot", source, output, seed),
+                                  lambda: evaluated(request)["torchviz_dot"])
+
+
+def torchviz_picture(source, output, seed, draw):
+    """`draw(dot_source)` of the program's torchviz DOT, cached (dot takes seconds on large
+    graphs: each request used to spend a child and the whole layout again)."""
+    return results.get_or_compute(("torchviz-svg", source, output, seed),
+                                  lambda: draw(torchviz_dot(source, output, seed)))
 
 
 def lesson(request):

@@ -89,9 +89,11 @@ def exported(kind, **options):
 
 def torchviz_svg(parameters):
     source, output, seed = program_parameters(parameters)
-    dot_source = pipeline.torchviz_dot(source, output=output, seed=seed)
-    try:
-        picture = torchviz_view.to_svg(dot_source)
-    except render.RenderError as error:
-        raise NotDrawable(str(error)) from None
-    return Response(picture, mimetype="image/svg+xml")
+
+    def draw(dot_source):
+        try:
+            return torchviz_view.to_svg(dot_source)
+        except render.RenderError as error:
+            raise NotDrawable(str(error)) from None
+    return Response(pipeline.torchviz_picture(source, output, seed, draw),
+                    mimetype="image/svg+xml")
