@@ -28,11 +28,11 @@ VENV="$ROOT/.venv"
 STAMP="$VENV/.requirements.sha256"
 if (( runtime_only )); then
     requirements=(requirements.txt constraints.txt)
-    packages=(graphviz fonts-noto-cjk libcairo2)
+    packages=(graphviz fonts-noto-cjk libcairo2 libseccomp2)
 else
     # requirements-dev.txt includes requirements.txt, so both go into the stamp.
     requirements=(requirements-dev.txt requirements.txt constraints.txt)
-    packages=(graphviz fonts-noto-cjk libcairo2 chromium)
+    packages=(graphviz fonts-noto-cjk libcairo2 libseccomp2 chromium)
 fi
 
 # Two runs at once (say `./app.sh test` in two terminals) must not race in apt or pip:

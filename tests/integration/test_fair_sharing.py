@@ -1,6 +1,7 @@
 """Fair sharing of the evaluator (webapp/sandbox/fairness.py in webapp/sandbox/server.py), with a
-real fork server and children: one client's endless loops slow only that client. Its share is
-set low here (AUTOGRAD_CLIENT_CPU_S_PER_MINUTE), so that two loops spend it."""
+real fork server and children: one client's costly programs slow only that client. Its share is
+set low here (AUTOGRAD_CLIENT_CPU_S_PER_MINUTE), so that one loop stopped by the CPU budget
+spends it."""
 import threading
 import time
 
@@ -12,8 +13,13 @@ from webapp.sandbox.child import cpu_seconds
 from webapp.sandbox.client import Sandbox, current_client
 
 ENDLESS = "a = torch.ones(300, 300)\nfor i in range(100000):\n    b = a @ a\n"
+# About a second of processor on this kind of machine (0.3-3 s): it ends by itself, so that
+# the order of service does not hang on the queue's wait limit on a loaded machine.
+COSTLY = ("a = torch.ones(300, 300)\nfor i in range(400):\n    b = a @ a\n"
+          "x = torch.tensor(1.0, requires_grad=True)\ny = x * 2\n")
 HONEST = "x = torch.tensor(2.0, requires_grad=True)\ny = x ** 3\ny.backward()\nprint(x.grad)\n"
-SHARE_S = 2 * limits.CPU_TIME_LIMIT_S - 1      # two loops stopped by the budget spend it
+SHARE_S = limits.CPU_TIME_LIMIT_S - 1          # one loop stopped by the budget spends it
+AT_WORK_S = 0.2                                # more than any warm-up uses
 
 pytestmark = pytest.mark.slow
 
@@ -38,27 +44,31 @@ def ask(sandbox, client, source, finished):
     return thread
 
 
-def at_work(sandbox, timeout_s=60):
+def at_work(sandbox, timeout_s=120):
     """Wait until a child of the fork server has used more processor than a warm-up does."""
     deadline = time.monotonic() + timeout_s
-    while not any(cpu_seconds(pid) > 0.5 for pid in children_of(sandbox.pids())):
+    while not any(cpu_seconds(pid) > AT_WORK_S for pid in children_of(sandbox.pids())):
         assert time.monotonic() < deadline, "no child started working"
-        time.sleep(0.02)
+        time.sleep(0.01)
 
 
-def test_an_honest_student_goes_before_an_abusers_second_loop_and_the_abuser_is_cut(sandbox):
+def test_an_honest_student_goes_before_a_costly_clients_second_program(sandbox):
     finished = []
-    loops = [ask(sandbox, "abuser", f"{ENDLESS}# {n}\n", finished) for n in range(2)]
-    at_work(sandbox)                                 # the first loop runs, the second waits
+    costly = [ask(sandbox, "costly", f"{COSTLY}# {n}\n", finished) for n in range(2)]
+    at_work(sandbox)                                 # the first runs, the second waits
     honest = ask(sandbox, "student", HONEST, finished)
-    for thread in [*loops, honest]:
+    for thread in [*costly, honest]:
         thread.join(limits.MAX_QUEUE_WAIT_S + limits.WALL_CLOCK_BACKSTOP_S + 30)
     order = [client for client, _ in finished]
-    assert order == ["abuser", "student", "abuser"], order
-    assert finished[1][1]["stdout"] == "tensor(12.)\n"
-    for _, answer in (finished[0], finished[2]):
-        assert answer["problem"]["type"] == "/problems/time-limit", answer
+    assert order == ["costly", "student", "costly"], (order, finished)
+    assert finished[1][1].get("stdout") == "tensor(12.)\n", finished[1][1]
+    assert all("problem" not in answer for _, answer in finished), finished
+
+
+def test_a_client_past_its_share_is_answered_429_and_the_others_are_not(sandbox):
     current_client.set("abuser")
+    stopped = sandbox.evaluate({"source": ENDLESS})["problem"]
+    assert stopped["type"] == "/problems/time-limit", stopped
     refused = sandbox.evaluate({"source": f"{ENDLESS}# again\n"})["problem"]
     assert refused["type"] == "/problems/processor-share-spent" and refused["status"] == 429
     assert 1 <= refused["retry_after"] <= limits.CLIENT_CPU_WINDOW_S

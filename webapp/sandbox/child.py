@@ -1,7 +1,8 @@
 """A fork server's child: one evaluation in a process that limits itself first.
 
 `child_main(control, entry)` runs in the forked process: it warms up, waits for the server to
-hand it a client connection, sets its rlimits (`limit_myself`), reads the request, answers with
+hand it a client connection, confines itself (confinement.py: descriptors, no new privileges,
+its user, a system-call filter), sets its rlimits (`limit_myself`), reads the request, answers with
 `entry.evaluate(request)` and exits. It never returns into the server's loop.
 """
 import math
@@ -13,6 +14,7 @@ import socket
 import sys
 
 from webapp.core import limits
+from webapp.sandbox.confinement import confine
 from webapp.sandbox.protocol import DONE, MAX_REQUEST_BYTES, READY, receive_message, send_message
 
 
@@ -38,6 +40,7 @@ def child_main(control, entry):
         if not fds:
             os._exit(0)                  # the server is going away
         connection = socket.socket(fileno=fds[0])
+        confine(keep={connection.fileno(), control.fileno()})
         limit_myself()
         request = receive_message(connection, MAX_REQUEST_BYTES)
         send_message(connection, entry.evaluate(request))

@@ -40,8 +40,9 @@ current_client = contextvars.ContextVar("current_client", default="local")
 
 
 class Sandbox:
-    def __init__(self, socket_path=None):
+    def __init__(self, socket_path=None, entry=ENTRY_MODULE):
         self.shared_path = socket_path          # a fork server someone else runs
+        self.entry = entry                      # what its children run (by module name)
         self.process = None
         self.path = None
         self.lock = threading.RLock()           # start() runs under it from two places
@@ -80,7 +81,7 @@ class Sandbox:
             atexit.register(self.stop)
         root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "webapp.sandbox.server", self.path, ENTRY_MODULE], cwd=root,
+            [sys.executable, "-m", "webapp.sandbox.server", self.path, self.entry], cwd=root,
             env={**os.environ, **CHILD_ENVIRONMENT}, stdout=subprocess.PIPE,
             stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
