@@ -21,7 +21,9 @@ def choose_output(interpreter, name):
         return value, gradient if value is backward_tensor else None
     if backward_tensor is not None and backward_tensor.grad_fn is not None:
         return backward_tensor, gradient
-    return interpreter.last_graph_value or interpreter.last_recorded, None
+    if interpreter.last_graph_value is not None:
+        return interpreter.last_graph_value, None
+    return interpreter.last_recorded, None
 
 
 def why_no_graph(interpreter):
