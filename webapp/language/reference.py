@@ -63,7 +63,7 @@ NAME_TABLES = (
     ("list methods", names.LIST_METHODS),
     ("dict methods", names.DICT_METHODS),
     ("string methods (`.format` on a string literal)", names.STRING_METHODS),
-    ("`torchviz`", names.TORCHVIZ_NAMES | names.TORCHVIZ_MEMBERS),
+    ("`torchviz`", names.TORCHVIZ_NAMES),
     ("built-in functions and constants", names.BUILTIN_NAMES),
     ("keyword arguments (besides a program's own functions' parameters)", names.KEYWORDS),
 )
@@ -84,6 +84,7 @@ OTHER_REFUSALS = (
     ("`.format` on anything but a string literal", "format-on-literal", {}),
     ("`{0.attr}` or `{0[i]}` in a format string", "format-field", {"field": "0.real"}),
     ("names starting with `_`", "underscore-name", {"name": "__class__"}),
+    ("`make_dot(y).render(...)`", "no-render", {}),
     ("other imports", "import-not-allowed",
      {"module": "os", "modules": ", ".join(constructs.IMPORTABLE)}),
 )
