@@ -269,6 +269,8 @@ def test_endless_loop_costs_only_its_own_request(live_server):
                                                 "y = x ** 2\ny.backward()\n")
         assert normal.result().status_code == 200
         body = assert_problem(loop.result(), 422)
-        assert body["type"] in ("/problems/time-limit", "/problems/limit-exceeded"), body
-        assert "steps" in body["detail"] or f"{limits.CPU_TIME_LIMIT_S:g} s" in body["detail"]
+        assert body["type"] in ("/problems/time-limit", "/problems/limit-exceeded")
+        # The graph of 10**7 products outgrows the memory limit before the CPU budget ends.
+        assert "steps" in body["detail"] or f"{limits.CPU_TIME_LIMIT_S:g} s" in body["detail"] \
+            or "out of memory" in body["detail"]
     assert_still_serving(live_server)
