@@ -260,3 +260,23 @@ def test_jupyter_error_positions_count_the_prompt():
 
 def test_a_program_with_a_list_in_brackets_is_not_a_notebook():
     assert language.check("x = [1]\nprint(x)\n").column_shift == (0, 0, 0)
+
+
+@pytest.mark.parametrize("source, line, column", [
+    ("return 1\n", 1, 1),
+    ("for i in range(3):\n    pass\nbreak\n", 3, 1),
+    ("def f():\n    continue\n", 2, 5),
+    ("for i in range(3):\n    def f():\n        break\n", 3, 9),
+])
+def test_misplaced_return_break_continue_get_python_s_own_words(source, line, column):
+    try:
+        compile(source, "<program>", "exec")       # the test's own text, as Python sees it
+    except SyntaxError as error:
+        expected = error.msg
+    problem = refused(source)
+    assert (problem.detail, problem.line, problem.column) == (expected, line, column)
+
+
+def test_return_break_and_continue_in_place_pass():
+    language.check("def f(x):\n    while x > 0:\n        x -= 1\n        if x == 2:\n"
+                   "            break\n        continue\n    return x\n")

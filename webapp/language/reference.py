@@ -85,6 +85,9 @@ OTHER_REFUSALS = (
     ("`{0.attr}` or `{0[i]}` in a format string", "format-field", {"field": "0.real"}),
     ("names starting with `_`", "underscore-name", {"name": "__class__"}),
     ("`make_dot(y).render(...)`", "no-render", {}),
+    ("`return` outside a function (Python's own words)", "return-outside-function", {}),
+    ("`break` outside a loop", "break-outside-loop", {}),
+    ("`continue` outside a loop", "continue-outside-loop", {}),
     ("other imports", "import-not-allowed",
      {"module": "os", "modules": ", ".join(constructs.IMPORTABLE)}),
 )
