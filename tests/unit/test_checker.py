@@ -147,6 +147,11 @@ model = nn.Sequential(nn.Linear(2, 1), nn.ReLU())
 criterion = nn.MSELoss(reduction='mean')
 ps = list(model.parameters())
 print(model[0].weight, torch.autograd.grad(loss, [x], create_graph=True, allow_unused=True))
+opt.param_groups[0]["lr"] = 0.01
+for group in opt.param_groups:
+    group["lr"] *= 0.5
+x.requires_grad_(True)
+print(f"{x=}", "in" in "inside", 3 not in [1, 2])
 """
 
 
@@ -169,6 +174,8 @@ def test_what_students_write_passes_the_check():
     ("a, *b = [1, 2]\n", "'*' is allowed only"),
     ("x.grad += 1\n", "x.grad = None"),
     ("make_dot(y).render('graph')\n", "Leave out .render"),
+    ("x = torch.ones(1)\nx.requires_grad = True\n", "x.requires_grad_()"),
+    ("f(x)[0] = 1\n", "can be assigned to"),
 ])
 def test_the_new_constructs_keep_their_bounds(source, message):
     assert message in refused(source).detail
