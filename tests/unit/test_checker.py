@@ -249,7 +249,7 @@ def test_jupyter_prompts_are_pasted_like_the_repl():
     program = language.check(NOTEBOOK)
     assert program.pasted_from_repl
     assert [type(s).__name__ for s in program.tree.body] == [
-        "Import", "Assign", "FunctionDef", "Assign", "Expr"]
+        "Import", "Assign", "FunctionDef", "Assign", "Expr", "Expr"]
 
 
 def test_ipython_prompts_and_outputs():
@@ -287,3 +287,16 @@ def test_misplaced_return_break_continue_get_python_s_own_words(source, line, co
 def test_return_break_and_continue_in_place_pass():
     language.check("def f(x):\n    while x > 0:\n        x -= 1\n        if x == 2:\n"
                    "            break\n        continue\n    return x\n")
+
+
+def test_a_notebook_cell_s_lines_indented_under_its_prompt_are_code_and_outputs_are_not():
+    program = language.check("[1]: x = torch.tensor([[1.0, 2.0], [3.0, 4.0]])\n"
+                             "     y = x * 2\n"
+                             "[2]: print(y)\n"
+                             "tensor([[2., 4.],\n"
+                             "        [6., 8.]])\n"
+                             "[3]: y\n"
+                             "[3]: tensor([[2., 4.],\n"
+                             "             [6., 8.]])\n")
+    assert [type(s).__name__ for s in program.tree.body] == ["Assign", "Assign", "Expr", "Expr"]
+    assert program.column_shift == (5, 5, 5, 0, 0, 5, 0, 0, 0)
