@@ -18,6 +18,14 @@ import {language, loadLanguage, preferredLanguage, t, translatePage} from "./pag
 import {ProblemBox} from "./page/problem.js";
 import {readState, writeState} from "./page/url-state.js";
 
+// Why a program recorded no graph (the document's `no_graph`), in the page's language.
+const NO_GRAPH = {
+  "plain-numbers": "graph.no_graph_plain_numbers",
+  "no-requires-grad": "graph.no_graph_no_requires_grad",
+  "nothing-computed": "graph.no_graph_nothing_computed",
+  "backward-on-leaf": "graph.no_graph_backward_on_leaf",
+};
+
 const reducedMotion = () => matchMedia("(prefers-reduced-motion: reduce)").matches;
 
 class App {
@@ -209,9 +217,13 @@ class App {
     if (!recorded) this.view.clear();
     const drawn = recorded && svgText !== null && this.view.show(svgText);
     $("graph-empty").hidden = drawn;
-    if (drawn) this.zoom.attach(this.view.svg);
-    else if (!recorded) $("graph-empty").textContent = t("graph.nothing_recorded");
-    else $("graph-empty").textContent = t("graph.not_drawn", {detail: svgError?.message ?? ""});
+    if (drawn) {
+      this.zoom.attach(this.view.svg);
+    } else if (!recorded) {
+      $("graph-empty").textContent = t(NO_GRAPH[doc.no_graph] || "graph.nothing_recorded");
+    } else {
+      $("graph-empty").textContent = t("graph.not_drawn", {detail: svgError?.message ?? ""});
+    }
     this.paths.load(this.index);
     this.lessons.load(this.index, recorded ? this.source : null);
     $("stdout").textContent = doc.stdout || "";

@@ -22,11 +22,18 @@ def test_a_program_without_a_graph_shows_its_output_and_why(page, live_server):
     page.wait_for_selector("#stdout-box:not([hidden])")
     assert page.text_content("#stdout") == "4\n"
     assert "plain Python numbers" in page.text_content("#warnings")
-    assert page.text_content("#graph-empty") == (
-        "This program recorded no graph: the warnings below say why.")
+    assert page.text_content("#graph-empty").startswith(
+        "This program recorded no graph: it computes with plain Python numbers")
     assert page.is_visible("#graph-empty")
     assert page.query_selector("#graph svg") is None
     assert page.is_hidden("#problem")
+
+
+def test_why_there_is_no_graph_is_said_in_the_page_s_language(page, live_server):
+    page.goto(share_link(live_server, "x = torch.tensor(2.0)\nprint(x * 3)\n", lang="ja"))
+    page.wait_for_selector("#stdout-box:not([hidden])")
+    assert page.text_content("#graph-empty").startswith(
+        "このプログラムはグラフを記録しませんでした。requires_grad=True のテンソルがありません")
 
 
 def test_every_refused_construct_is_shown_in_the_page_s_language(page, live_server,

@@ -124,15 +124,18 @@ def run_for_graph(program, request):
         torch.default_generator.manual_seed(request.get("seed", 0))  # CPU only: no CUDA queue
         interpreter.run()
         target, gradient = choose_output(interpreter, request.get("output"))
+        no_graph = None
         if target is None:
             trace = empty_trace(interpreter.recorder)
-            interpreter.warnings.append(why_no_graph(interpreter))
+            no_graph, warning = why_no_graph(interpreter)
+            interpreter.warnings.append(warning)
         else:
             trace = capture.trace(target, gradient, interpreter.recorder, interpreter.warnings,
                                   edge_rule)
     notes = interpreter.warnings + unique(str(w.message) for w in caught)
     answer = {"trace": trace, "stdout": "".join(interpreter.builtins.stdout),
-              "warnings": notes, "variables": variables(interpreter.globals)}
+              "warnings": notes, "variables": variables(interpreter.globals),
+              "no_graph": no_graph}
     if request.get("torchviz"):
         if target is None:
             raise NothingToDraw(f"There is no graph for torchviz to draw. {notes[-1]}")

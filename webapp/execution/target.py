@@ -26,24 +26,29 @@ def choose_output(interpreter, name):
     return interpreter.last_recorded, None
 
 
+# Why a program recorded no graph: the document's `no_graph`, a key the page words itself.
+LEAF_BACKWARD, PLAIN_NUMBERS, NO_REQUIRES_GRAD, NOTHING_COMPUTED = (
+    "backward-on-leaf", "plain-numbers", "no-requires-grad", "nothing-computed")
+
+
 def why_no_graph(interpreter):
-    """The warning of a program that recorded no graph: what it did instead."""
+    """(reason, warning) of a program that recorded no graph: what it did instead."""
     tensors = {name: value for name, value in interpreter.globals.items()
                if isinstance(value, torch.Tensor)}
     needing = [name for name, value in tensors.items() if value.requires_grad]
     if interpreter.last_backward is not None:
-        return ("No graph was recorded: .backward() was called on a tensor that no operation "
+        return LEAF_BACKWARD, ("No graph was recorded: .backward() was called on a tensor that no operation "
                 "made (a leaf), so there is no operation to draw.")
     if not tensors:
-        return ("No graph was recorded: the program computes with plain Python numbers, and "
+        return PLAIN_NUMBERS, ("No graph was recorded: the program computes with plain Python numbers, and "
                 "autograd records only operations on tensors. To see a graph, make a tensor "
                 "that requires grad, e.g. x = torch.tensor(2.0, requires_grad=True), and "
                 "compute with it.")
     if not needing:
-        return ("No graph was recorded: no tensor of the program requires grad, so autograd "
+        return NO_REQUIRES_GRAD, ("No graph was recorded: no tensor of the program requires grad, so autograd "
                 "recorded none of its operations. Make the input with requires_grad=True, "
                 "e.g. x = torch.tensor(2.0, requires_grad=True).")
-    return (f"No graph was recorded: {', '.join(needing)} "
+    return NOTHING_COMPUTED, (f"No graph was recorded: {', '.join(needing)} "
             f"{'requires' if len(needing) == 1 else 'require'} grad, but nothing was computed "
             "from it with autograd recording (outside torch.no_grad()). Compute something "
             f"from it, e.g. y = {needing[0]} ** 2.")

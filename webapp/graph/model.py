@@ -28,6 +28,7 @@ def build(answer):
         "timeline": timeline(graph),
         "stdout": answer.get("stdout", ""),
         "warnings": answer.get("warnings", []),
+        "no_graph": answer.get("no_graph"),
         "variables": answer.get("variables", {}),
     }
     document["graph"]["graph"] = {}

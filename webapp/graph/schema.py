@@ -111,7 +111,7 @@ SCHEMAS = {
         "title": "Autograd graph, version 1",
         "description": "docs/graph-json.md. `graph` is networkx's node_link_data.",
         "required": ["version", "graph", "output", "backward", "paths", "timeline", "stdout",
-                     "warnings"],
+                     "warnings", "no_graph"],
         "properties": {
             "version": {"const": 1},
             "graph": {
@@ -133,6 +133,12 @@ SCHEMAS = {
             "timeline": {"type": "array", "items": ref("TimelineStep")},
             "stdout": {"type": "string"},
             "warnings": {"type": "array", "items": {"type": "string"}},
+            "no_graph": {"enum": [None, "plain-numbers", "no-requires-grad",
+                                  "nothing-computed", "backward-on-leaf"],
+                         "description": "null, or why the program recorded no graph (the "
+                                        "warnings say it in words): plain Python numbers "
+                                        "only; no tensor requires grad; nothing computed "
+                                        "from one that does; .backward() on a leaf."},
             "variables": {"type": "object", "description": "The program's final numbers and "
                           "tensors by name (tensors with their .grad)."},
         },
