@@ -111,7 +111,7 @@ SCHEMAS = {
         "title": "Autograd graph, version 1",
         "description": "docs/graph-json.md. `graph` is networkx's node_link_data.",
         "required": ["version", "graph", "output", "backward", "paths", "timeline", "stdout",
-                     "warnings"],
+                     "warnings", "no_graph"],
         "properties": {
             "version": {"const": 1},
             "graph": {
@@ -124,13 +124,21 @@ SCHEMAS = {
                     "edges": {"type": "array", "items": ref("Edge")},
                 },
             },
-            "output": NODE_ID,
+            "output": {"anyOf": [NODE_ID, {"type": "null"}], "description": "The node "
+                       "differentiated; null when the program recorded no graph (no nodes, "
+                       "no timeline, and a warning saying why)."},
             "backward": ref("Backward"),
             "paths": {"type": "object", "propertyNames": NODE_ID,
                       "additionalProperties": ref("Paths")},
             "timeline": {"type": "array", "items": ref("TimelineStep")},
             "stdout": {"type": "string"},
             "warnings": {"type": "array", "items": {"type": "string"}},
+            "no_graph": {"enum": [None, "plain-numbers", "no-requires-grad",
+                                  "nothing-computed", "backward-on-leaf"],
+                         "description": "null, or why the program recorded no graph (the "
+                                        "warnings say it in words): plain Python numbers "
+                                        "only; no tensor requires grad; nothing computed "
+                                        "from one that does; .backward() on a leaf."},
             "variables": {"type": "object", "description": "The program's final numbers and "
                           "tensors by name (tensors with their .grad)."},
         },
