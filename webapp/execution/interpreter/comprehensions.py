@@ -1,0 +1,65 @@
+"""The compiler's handlers for containers built by expressions: dict displays, list, dict
+and set-free comprehensions, generator expressions (`ExpressionCompiler` inherits them).
+What they do when they run is `containers`'s.
+"""
+import ast
+
+from webapp.core import limits
+from webapp.core.errors import LimitExceeded, NotAllowed
+from webapp.execution.interpreter.containers import bounded_list, generate
+from webapp.execution.interpreter.flow import position
+
+
+class ComprehensionCompiler:
+    """Compiles dict displays and comprehensions for `self.interpreter`."""
+
+    def dict_display(self, node):
+        if any(key is None for key in node.keys):
+            raise NotAllowed("'**' in a dict is not allowed.", **position(node))
+        pairs = [(self.expression(k), self.expression(v)) for k, v in zip(node.keys,
+                                                                         node.values)]
+        self.interpreter.check_length(pairs, node)
+        return lambda: {key(): value() for key, value in pairs}
+
+    def clauses(self, node):
+        """The compiled `for` clauses of a comprehension, and its first iterable."""
+        for clause in node.generators:
+            if clause.is_async:
+                raise NotAllowed("'async for' is not allowed.", **position(clause))
+        compiled = [(self.target(c.target), self.expression(c.iter),
+                     [self.expression(test) for test in c.ifs], c) for c in node.generators]
+        return compiled, compiled[0][1]
+
+    def list_comprehension(self, node):
+        clauses, first = self.clauses(node)
+        element, interpreter = self.expression(node.elt), self.interpreter
+        return lambda: bounded_list(generate(interpreter, clauses, element, first(), node),
+                                    node)
+
+    def dict_comprehension(self, node):
+        clauses, first = self.clauses(node)
+        key, value, interpreter = self.expression(node.key), self.expression(node.value), \
+            self.interpreter
+
+        def build():
+            result = {}
+            pairs = generate(interpreter, clauses, lambda: (key(), value()), first(), node)
+            for k, v in pairs:
+                result[k] = v
+                if len(result) > limits.MAX_LIST_ITEMS:
+                    raise LimitExceeded(f"A dict may hold at most {limits.MAX_LIST_ITEMS:,} "
+                                        f"items.", **position(node))
+            return result
+        return build
+
+    def generator_expression(self, node):
+        """A real Python generator (so that `torch.stack(t for t in ts)` fails with
+        PyTorch's own message, as it does in Python), run lazily by whoever consumes it."""
+        clauses, first = self.clauses(node)
+        element, interpreter = self.expression(node.elt), self.interpreter
+
+        def make():
+            values = generate(interpreter, clauses, element, first(), node)
+            values.__name__ = values.__qualname__ = "<genexpr>"
+            return values
+        return make
