@@ -60,6 +60,7 @@ class CountedEnumerate(Counted):
 # own generator expressions and tensors' rows).
 ITERABLE = (list, tuple, range, str, dict, torch.Size, type({}.keys()), type({}.values()),
             type({}.items()), type(reversed([])), type(reversed(range(0))), type(reversed({})),
+            type(reversed("")),
             type(x for x in ()), Counted)
 
 
