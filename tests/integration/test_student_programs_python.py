@@ -146,8 +146,8 @@ import torch
 params = {"w": torch.tensor(2.0, requires_grad=True), "b": torch.tensor(-1.0, requires_grad=True)}
 x = torch.tensor(3.0)
 y = params["w"] * x + params["b"]
-y.backward()
 w, b = params["w"], params["b"]
+y.backward()
 for name, p in params.items():
     print(name, p.grad.item())
 """,
