@@ -7,8 +7,6 @@ MAX_STATEMENTS = 200
 MAX_NESTING_DEPTH = 32
 MAX_STRING_CHARS = 1_000          # a string literal in the program
 MAX_BUILT_STRING_CHARS = 10_000   # a string the program builds (+, *, str(), f-strings, .format)
-MAX_FORMAT_WIDTH = 200            # the width in a format spec (f"{x:>10}")
-MAX_FORMAT_PRECISION = 50         # the precision in a format spec (f"{x:.3f}")
 MAX_LIST_ITEMS = 10_000           # a list or tuple built by the program
 MAX_INT_BITS = 4_096              # Python integers (10**10**8 stops here)
 MAX_CALL_DEPTH = 16               # user functions calling each other
@@ -49,3 +47,8 @@ MAX_QUEUED_EVALUATIONS = 8
 # child that uses its whole CPU budget while sharing its processor two ways.
 MAX_QUEUE_WAIT_S = 2 * CPU_TIME_LIMIT_S + 2.0
 RETRY_AFTER_S = 2
+
+# The language checker's answer and the formats a program may write.
+MAX_REPORTED_PROBLEMS = 20        # refused constructs listed in one answer (all are counted)
+MAX_FORMAT_WIDTH = 100            # f"{x:100}", "{:>100}".format(x)
+MAX_FORMAT_PRECISION = 20         # f"{x:.20f}": more than float64 has digits for
