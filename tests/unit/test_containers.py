@@ -7,7 +7,8 @@ import torch
 
 from webapp.core import limits
 from tests.support.documents import GRAD_X, document_of, problem
-from tests.support.python_oracle import assert_fails_like_python, assert_prints_like_python
+from tests.support.python_oracle import (assert_fails_like_python, assert_prints_like_python,
+                                         without_checker)
 
 
 @pytest.mark.parametrize("source", [
@@ -35,7 +36,7 @@ from tests.support.python_oracle import assert_fails_like_python, assert_prints_
     "sum(t.sum() for t in ts))\n",
     "x = torch.tensor([[1.0, 2.0], [3.0, 4.0]])\nfor row in x:\n    print(row, row.sum())\n",
     "x = torch.tensor([1.0, 2.0, 3.0])\nprint([v.item() for v in x], 2.0 in x)\n",
-    "first, *rest = [1, 2, 3]\n(a, b), c = (1, 2), 3\nprint(first, rest, a, b, c)\n",
+    "(a, b), c = (1, 2), 3\n[d, e] = 'de'\nprint(a, b, c, d, e)\n",
     "x = torch.tensor([1.0, 2.0])\na, b = x\nprint(a, b)\n",
 ])
 def test_containers_behave_as_in_python(source):
@@ -59,6 +60,15 @@ def test_containers_behave_as_in_python(source):
 ])
 def test_container_errors_are_pythons_and_pytorchs_own(source):
     assert_fails_like_python(source)
+
+
+@pytest.mark.parametrize("source", [
+    "first, *rest = [1, 2, 3]\n*init, last = (1, 2, 3)\nprint(first, rest, init, last)\n",
+    "a, *b, c = range(5)\nprint(a, b, c)\n",
+])
+def test_the_interpreter_alone_unpacks_starred_targets_as_python(source, monkeypatch):
+    without_checker(monkeypatch)          # the checker refuses starred targets
+    assert_prints_like_python(source)
 
 
 def test_a_comprehensions_names_do_not_leak():

@@ -5,7 +5,8 @@ import pytest
 
 from webapp.core import limits
 from tests.support.documents import problem
-from tests.support.python_oracle import assert_fails_like_python, assert_prints_like_python
+from tests.support.python_oracle import (assert_fails_like_python, assert_prints_like_python,
+                                         without_checker)
 
 
 @pytest.mark.parametrize("source", [
@@ -55,7 +56,6 @@ def test_functions_behave_as_in_python(source):
     "def f(a):\n    return a\nf(1, 2)\n",
     "def f():\n    return 1\nf(1)\n",
     "def f(a, b):\n    return a\nf(1, a=2)\n",
-    "def f(a, b):\n    return a\nf(1, c=2)\n",
     "def outer():\n    def inner(a):\n        return a\n    return inner\nouter()()\n",
     "g = lambda x: x\ng()\n",
     "y = 3\ny()\n",
@@ -63,6 +63,22 @@ def test_functions_behave_as_in_python(source):
 ])
 def test_call_errors_are_pythons_own(source):
     assert_fails_like_python(source)
+
+
+@pytest.mark.parametrize("source", [
+    "def f(a, b):\n    return a\nf(1, c=2)\n",
+    "def f(a, *, k):\n    return a\nf(1)\n",
+    "def f(a, *, k=2):\n    return a + k\nf(1, 2)\n",
+])
+def test_the_interpreter_alone_refuses_calls_as_python(source, monkeypatch):
+    without_checker(monkeypatch)          # the checker refuses these before they run
+    assert_fails_like_python(source)
+
+
+def test_the_interpreter_alone_binds_keyword_only_parameters_as_python(monkeypatch):
+    without_checker(monkeypatch)
+    assert_prints_like_python("def f(a, *, k=2, m):\n    return a + k * m\n"
+                              "print(f(1, m=3), f(1, m=1, k=5))\n")
 
 
 def test_call_depth_limit_through_lambdas():
@@ -77,10 +93,15 @@ def test_call_depth_at_the_limit_runs():
     assert f"{depth} deep" in body["detail"]
 
 
-def test_functions_reach_no_python_internals():
+def test_functions_reach_no_python_internals(monkeypatch):
+    for source in ("f = lambda: 0\ng = f.code\n", "def f():\n    return 0\ng = f.globals\n"):
+        assert problem(source)["status"] == 400
+    without_checker(monkeypatch)                  # the interpreter has no such attribute
     body = problem("f = lambda: 0\ng = f.code\n")
     assert body["status"] == 422 and "'function' object has no attribute 'code'" == \
         body["detail"]
+    body = problem("g = print.self\n")
+    assert body["detail"] == "'builtin_function_or_method' object has no attribute 'self'"
 
 
 def test_a_lambda_step_counts_like_a_statement(monkeypatch):
