@@ -5,8 +5,8 @@ What they do when they run is `containers`'s.
 import ast
 
 from webapp.core import limits
-from webapp.core.errors import LimitExceeded, NotAllowed
-from webapp.execution.interpreter.containers import bounded_list, generate
+from webapp.core.errors import NotAllowed
+from webapp.execution.interpreter.containers import bounded_list, generate, too_long
 from webapp.execution.interpreter.flow import position
 
 
@@ -18,7 +18,7 @@ class ComprehensionCompiler:
             raise NotAllowed("'**' in a dict is not allowed.", **position(node))
         pairs = [(self.expression(k), self.expression(v)) for k, v in zip(node.keys,
                                                                          node.values)]
-        self.interpreter.check_length(pairs, node)
+        self.interpreter.check_length(pairs, node, "dict")
         return lambda: {key(): value() for key, value in pairs}
 
     def clauses(self, node):
@@ -47,8 +47,7 @@ class ComprehensionCompiler:
             for k, v in pairs:
                 result[k] = v
                 if len(result) > limits.MAX_LIST_ITEMS:
-                    raise LimitExceeded(f"A dict may hold at most {limits.MAX_LIST_ITEMS:,} "
-                                        f"items.", **position(node))
+                    raise too_long("dict", node)
             return result
         return build
 

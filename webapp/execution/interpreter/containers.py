@@ -96,8 +96,7 @@ def call_method(interpreter, method, args, kwargs, node):
         args = [interpreter.builtins.as_sequence(args[0], node)] + list(args[1:])
     growth = LIST_METHODS.get(name) if type(owner) is list else None
     if growth is not None and len(owner) + growth(args) > limits.MAX_LIST_ITEMS:
-        raise LimitExceeded(f"A list may hold at most {limits.MAX_LIST_ITEMS:,} items.",
-                            **position(node))
+        raise too_long("list", node)
     try:
         return getattr(owner, name)(*args)       # `name` is one of the tables' names
     except (TypeError, ValueError, IndexError, KeyError) as error:
@@ -171,6 +170,11 @@ def bounded_list(values, node):
     for value in values:
         result.append(value)
         if len(result) > limits.MAX_LIST_ITEMS:
-            raise LimitExceeded(f"A list may hold at most {limits.MAX_LIST_ITEMS:,} items.",
-                                **position(node))
+            raise too_long("list", node)
     return result
+
+
+def too_long(kind, node):
+    """The limit on lists and dicts, located at `node`."""
+    return LimitExceeded(f"This {kind} is too long: a {kind} may hold at most "
+                         f"{limits.MAX_LIST_ITEMS:,} items.", **position(node))

@@ -18,7 +18,7 @@ from webapp.execution.interpreter.builtins import BoundMethod, Builtins
 from webapp.execution.capture.nodes import freeze
 from webapp.execution.capture.recorder import Recorder
 from webapp.execution.interpreter.compiler import Compiler
-from webapp.execution.interpreter.containers import method_of, type_name
+from webapp.execution.interpreter.containers import method_of, too_long, type_name
 from webapp.execution.interpreter.expressions import MEMBERSHIP
 from webapp.core.errors import LimitExceeded, NotAllowed, ProblemError
 from webapp.execution.interpreter.flow import Break, Continue, Return, position, run_failed
@@ -218,18 +218,17 @@ class Interpreter:
             removed = len(range(*index.indices(len(owner))))
             self.check_length(range(len(owner) - removed + len(value)), node)
         elif type(owner) is dict and index not in owner:
-            self.check_length(range(len(owner) + 1), node)
+            self.check_length(range(len(owner) + 1), node, "dict")
         try:
             owner[index] = value
         except PROGRAM_ERRORS as error:
             raise run_failed(error, node) from None
 
     @staticmethod
-    def check_length(items, node):
-        """Refuse a list longer than MAX_LIST_ITEMS."""
+    def check_length(items, node, kind="list"):
+        """Refuse a list (or dict) longer than MAX_LIST_ITEMS."""
         if len(items) > limits.MAX_LIST_ITEMS:
-            raise LimitExceeded(f"A list or dict may hold at most {limits.MAX_LIST_ITEMS:,} "
-                                f"items.", **position(node))
+            raise too_long(kind, node)
 
     # Tensor operations --------------------------------------------------------------------
 

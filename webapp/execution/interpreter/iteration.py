@@ -69,15 +69,13 @@ class Iteration:
             if not args:
                 raise run_failed(TypeError(f"{name} expected at least 1 argument, got 0"),
                                  node)
-            items = self.items(args[0], node) if len(args) == 1 else list(args)
-            if not items:
-                if "default" in kwargs:
-                    return kwargs["default"]
-                raise run_failed(ValueError(f"{name}() arg is an empty sequence"), node)
-            key = self.keyed(kwargs.get("key"), node)
-            try:
-                return pick(items, key=key) if key else pick(items)
-            except (TypeError, RuntimeError) as error:
+            items = iterate(self.interpreter, args[0], node) if len(args) == 1 else args
+            options = {k: v for k, v in kwargs.items() if k == "default"}
+            if kwargs.get("key") is not None:
+                options["key"] = self.keyed(kwargs["key"], node)
+            try:                                  # lazily: a generator costs steps only
+                return pick(items, **options)
+            except (TypeError, ValueError, RuntimeError) as error:
                 raise run_failed(error, node) from None
         return choose
 
@@ -150,7 +148,7 @@ class Iteration:
             result = dict(pairs, **kwargs)
         except (TypeError, ValueError) as error:
             raise run_failed(error, node) from None
-        self.interpreter.check_length(result, node)
+        self.interpreter.check_length(result, node, "dict")
         return result
 
     def collect(self, kind):
