@@ -113,3 +113,26 @@ def test_a_lambda_step_counts_like_a_statement(monkeypatch):
 def test_star_parameters_are_refused_before_anything_runs():
     body = problem("def f(*values):\n    return values\nprint(f(1))\n")
     assert body["status"] == 400 and body["line"] == 1
+
+
+@pytest.mark.parametrize("source", [
+    "total = 0\ndef add(v):\n    total = total + v\n    return total\nadd(1)\n",
+    "count = 0\ndef bump():\n    count += 1\nbump()\n",
+    "def f():\n    print(y)\n    y = 1\nf()\n",
+])
+def test_a_name_the_function_assigns_is_local_as_in_python(source):
+    assert_fails_like_python(source)
+
+
+@pytest.mark.parametrize("source", [
+    "lr = 0.1\ndef step(w, g):\n    return w - lr * g\nprint(step(1.0, 2.0))\n",
+    "def f(n):\n    k = 3\n    return [k * i for i in range(n)] + [i for i in 'ab']\nprint(f(3))\n",
+    "def f():\n    i = 'mine'\n    squares = [i * 2 for i in range(3)]\n    return i, squares\n"
+    "print(f())\n",
+    "def f(xs):\n    s = sum(x * w for x, w in zip(xs, [1, 2, 3]))\n    return s\nprint(f([1, 1, 1]))\n",
+    "def f():\n    g = lambda: h()\n    def h():\n        return 'late'\n    return g()\nprint(f())\n",
+    "def f(n, acc=None):\n    acc = [] if acc is None else acc\n    for i in range(n):\n"
+    "        acc.append(i)\n    return acc\nprint(f(3), f(2, [9]))\n",
+])
+def test_locals_closures_and_comprehensions_in_functions_as_in_python(source):
+    assert_prints_like_python(source)

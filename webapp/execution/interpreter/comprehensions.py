@@ -21,25 +21,31 @@ class ComprehensionCompiler:
         self.interpreter.check_length(pairs, node, "dict")
         return lambda: {key(): value() for key, value in pairs}
 
-    def clauses(self, node):
-        """The compiled `for` clauses of a comprehension, and its first iterable."""
+    def comprehension(self, node, *elements):
+        """The compiled `for` clauses of a comprehension, its first iterable (compiled in the
+        enclosing scope, where Python evaluates it) and its compiled `elements`."""
         for clause in node.generators:
             if clause.is_async:
                 raise NotAllowed("'async for' is not allowed.", **position(clause))
-        compiled = [(self.target(c.target), self.expression(c.iter),
-                     [self.expression(test) for test in c.ifs], c) for c in node.generators]
-        return compiled, compiled[0][1]
+        first = self.expression(node.generators[0].iter)
+        outer_locals, self.local_names = self.local_names, None     # a scope of its own
+        try:
+            clauses = [(self.target(c.target), first if i == 0 else self.expression(c.iter),
+                        [self.expression(test) for test in c.ifs], c)
+                       for i, c in enumerate(node.generators)]
+            return clauses, first, [self.expression(e) for e in elements]
+        finally:
+            self.local_names = outer_locals
 
     def list_comprehension(self, node):
-        clauses, first = self.clauses(node)
-        element, interpreter = self.expression(node.elt), self.interpreter
+        clauses, first, (element,) = self.comprehension(node, node.elt)
+        interpreter = self.interpreter
         return lambda: bounded_list(generate(interpreter, clauses, element, first(), node),
                                     node)
 
     def dict_comprehension(self, node):
-        clauses, first = self.clauses(node)
-        key, value, interpreter = self.expression(node.key), self.expression(node.value), \
-            self.interpreter
+        clauses, first, (key, value) = self.comprehension(node, node.key, node.value)
+        interpreter = self.interpreter
 
         def build():
             result = {}
@@ -54,8 +60,8 @@ class ComprehensionCompiler:
     def generator_expression(self, node):
         """A real Python generator (so that `torch.stack(t for t in ts)` fails with
         PyTorch's own message, as it does in Python), run lazily by whoever consumes it."""
-        clauses, first = self.clauses(node)
-        element, interpreter = self.expression(node.elt), self.interpreter
+        clauses, first, (element,) = self.comprehension(node, node.elt)
+        interpreter = self.interpreter
 
         def make():
             values = generate(interpreter, clauses, element, first(), node)

@@ -106,7 +106,7 @@ def call_method(interpreter, method, args, kwargs, node):
 def iterate(interpreter, value, node):
     """An iterator over `value` as Python's `iter(value)` gives it, for the kinds of value a
     program can hold; a tensor's rows recorded one by one as `value[i]`."""
-    if type(value) is Tensor:
+    if isinstance(value, Tensor):          # an nn.Parameter too
         if value.dim() == 0:
             raise run_failed(TypeError("iteration over a 0-d tensor"), node)
         return rows(interpreter, value, node)

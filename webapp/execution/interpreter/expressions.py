@@ -48,6 +48,8 @@ class ExpressionCompiler(FunctionCompiler, ComprehensionCompiler, FormatCompiler
         return lambda: value
 
     def name(self, node):
+        if self.local_names is not None and node.id in self.local_names:
+            return self.local_name(node)
         interpreter, name = self.interpreter, node.id
         frames, scopes, globals_, builtins = interpreter.frames, interpreter.scopes, \
             interpreter.globals, interpreter.builtins.names

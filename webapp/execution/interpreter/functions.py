@@ -127,6 +127,7 @@ class FunctionCompiler:
     the body compiled once; each time the definition runs, a new `UserFunction` with its
     defaults evaluated then and the frames it closes over."""
     enclosing_names = ()                          # the functions being compiled, outermost first
+    local_names = None                            # the names local to the one being compiled
 
     def function_code(self, node, name, body, result, result_node):
         qualname = ".".join([f"{outer}.<locals>" for outer in self.enclosing_names] + [name])
@@ -134,12 +135,14 @@ class FunctionCompiler:
         if arguments.vararg or arguments.kwarg:
             raise NotAllowed("'*args' and '**kwargs' parameters are not allowed.",
                              **position(node))
+        outer_locals, self.local_names = self.local_names, assigned_names(node)
         self.enclosing_names = self.enclosing_names + (name,)
         try:
             compiled_body = self.block(body)
             compiled_result = None if result is None else (self.expression(result), result_node)
         finally:
             self.enclosing_names = self.enclosing_names[:-1]
+            self.local_names = outer_locals
         return FunctionCode(node, compiled_body, compiled_result, qualname)
 
     def function_maker(self, node, code):
@@ -160,6 +163,47 @@ class FunctionCompiler:
         make, bind = self.function_maker(node, code), self.interpreter.bind
         return lambda: bind(node.name, make())
 
+    def local_name(self, node):
+        """A name the function being compiled assigns: read from its own frame only, as
+        Python does (reading it before it is assigned is Python's UnboundLocalError)."""
+        frames, name = self.interpreter.frames, node.id
+
+        def load_local():
+            scope = frames[-1]
+            if name in scope:
+                return scope[name]
+            raise run_failed(UnboundLocalError(f"cannot access local variable '{name}' where "
+                                               f"it is not associated with a value"), node)
+        return load_local
+
     def lambda_(self, node):
         return self.function_maker(node, self.function_code(node, "<lambda>", [], node.body,
                                                              node.body))
+
+
+NEW_SCOPES = (ast.FunctionDef, ast.Lambda, ast.ListComp, ast.DictComp, ast.SetComp,
+              ast.GeneratorExp)
+
+
+def assigned_names(function):
+    """The names local to a `def` or `lambda`: its parameters and every name its body binds
+    (assignment and loop targets, nested defs, imports), not looking into nested scopes."""
+    arguments = function.args
+    names = {a.arg for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs}
+    body = function.body if isinstance(function.body, list) else [function.body]
+    pending = list(body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+        if isinstance(node, ast.FunctionDef):
+            names.add(node.name)
+        if isinstance(node, (ast.FunctionDef, ast.Lambda)):   # defaults are evaluated here
+            pending.extend(node.args.defaults + [d for d in node.args.kw_defaults if d])
+        elif isinstance(node, NEW_SCOPES):
+            pending.append(node.generators[0].iter)   # the first iterable is evaluated here
+        else:
+            pending.extend(ast.iter_child_nodes(node))
+    return names

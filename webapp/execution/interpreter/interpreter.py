@@ -207,7 +207,7 @@ class Interpreter:
     def store_subscript(self, owner, index, value, node):
         """`owner[index] = value` for the program's lists and dicts, which may not grow past
         MAX_LIST_ITEMS (checked before); on a tensor, not yet."""
-        if type(owner) is Tensor:
+        if isinstance(owner, Tensor):
             raise NotAllowed("Assigning to part of a tensor ('h[i] = ...') is not supported.",
                              **position(node))
         if type(owner) not in (list, dict):

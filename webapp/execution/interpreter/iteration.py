@@ -128,7 +128,7 @@ class Iteration:
         if len(args) != 1:
             raise run_failed(TypeError(f"reversed expected 1 argument, got {len(args)}"), node)
         value = args[0]
-        if type(value) is Tensor:
+        if isinstance(value, Tensor):
             if value.dim() == 0:
                 return value
             return self.interpreter.tensor_call(torch.Tensor.flip, (value, 0), {}, node,
