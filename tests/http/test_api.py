@@ -212,6 +212,11 @@ HOSTILE = [
     ("s = 'ab'\nwhile True:\n    s = f'{s}{s}'\n", 422, "characters"),
     ("s = 'a' * 9000\nt = '{0}{0}'.format(s)\n", 422, "characters"),
     ("n = 0\nwhile n >= 0:\n    n += 1\n", 422, "steps"),
+    ("g = (x for x in range(3))\nfor i in range(100000):\n    g = (x for x in g)\n"
+     "print(sum(g))\n", 422, ""),
+    ("f = lambda: 0\nfor i in range(1000):\n    f = lambda f=f: f()\nf()\n", 422, "deep"),
+    ("a = []\nfor i in range(5000):\n    a = [a]\ns = f'{a}'\n", 422, ""),
+    ("a = [list(range(10000))] * 10000\ns = f'{a!r}'\n", 422, ""),
 ]
 
 

@@ -132,3 +132,18 @@ def test_steps_of_a_comprehension_at_the_limit(monkeypatch):
     # each item of the `for` clause is a step, and so is each statement
     assert_prints_like_python("print(sum(i for i in range(900)))\n")
     assert "1,000 steps" in problem("print(sum(i for i in range(1001)))\n")["detail"]
+
+
+@pytest.mark.parametrize("chain", [
+    "g = range(3)\nfor i in range({n}):\n    g = (x for x in g)\nprint(sum(g))\n",
+    "z = [1]\nfor i in range({n}):\n    z = zip(z)\nprint(len(list(z)))\n",
+    "e = [1]\nfor i in range({n}):\n    e = enumerate(e)\nprint(len(list(e)))\n",
+])
+def test_lazy_iterators_drawing_from_each_other_stop_at_their_limit(chain):
+    """A chain of 100,000 generators overflows the C stack before Python's recursion limit
+    notices: the chain is bounded instead."""
+    limit = limits.MAX_LAZY_NESTING
+    assert_prints_like_python(chain.format(n=limit))
+    body = problem(chain.format(n=limit + 1))
+    assert body["status"] == 422 and f"at most {limit} deep" in body["detail"], body
+    assert problem(chain.format(n=100_000))["status"] == 422

@@ -38,7 +38,7 @@ class Counted:
         return self
 
     def __next__(self):
-        value = next(self.iterator)
+        value = pull(self.interpreter, self.iterator, self.node)
         self.interpreter.count_step(self.node)
         return value
 
@@ -151,17 +151,35 @@ def generate(interpreter, clauses, element, first, node):
             frames.pop()
 
     def level(depth, iterator):
-        store, _, tests, clause_node = clauses[depth]
-        for value in iterator:
-            interpreter.count_step(clause_node)
+        store, _, tests, _ = clauses[depth]
+        while True:
+            try:
+                value = pull(interpreter, iterator, node)
+            except StopIteration:
+                return
+            interpreter.count_step(node)
             inside(store, value)
-            if all(inside(lambda t=test: truth(t(), clause_node)) for test in tests):
+            if all(inside(lambda t=test: truth(t(), node)) for test in tests):
                 if depth + 1 == len(clauses):
                     yield inside(element)
                 else:
                     following = inside(clauses[depth + 1][1])
                     yield from level(depth + 1, iterate(interpreter, following, node))
     return level(0, iterate(interpreter, first, node))
+
+
+def pull(interpreter, iterator, node):
+    """next(iterator), counting how many lazy iterators are pulling from one another: each
+    one nests the C stack (a chain of 100,000 generators would overflow it, not Python's
+    recursion limit), so the chain is bounded by MAX_LAZY_NESTING."""
+    interpreter.lazy_nesting += 1
+    try:
+        if interpreter.lazy_nesting > limits.MAX_LAZY_NESTING:
+            raise LimitExceeded(f"Generators, zip and enumerate may draw from each other at "
+                                f"most {limits.MAX_LAZY_NESTING} deep.", **position(node))
+        return next(iterator)
+    finally:
+        interpreter.lazy_nesting -= 1
 
 
 def bounded_list(values, node):

@@ -48,6 +48,7 @@ class Interpreter:
         self.globals = {"torch": allowlist.TORCH}
         self.frames = [self.globals]
         self.scopes = [()]               # per frame: the frames it closes over, innermost first
+        self.lazy_nesting = 0            # generators pulling from generators (containers.pull)
         self.steps = 0
         self.last_backward = None        # (tensor, gradient) of the last .backward()
         self.last_graph_value = None     # the last expression or assignment with a grad_fn
