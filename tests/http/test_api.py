@@ -88,8 +88,35 @@ def test_unknown_path_is_problem_json(live_server):
     assert_problem(requests.get(f"{live_server}/api/nothing", timeout=TIMEOUT), 404)
 
 
-def test_no_graph_is_a_clear_422(live_server):
-    assert_problem(post(live_server, "x = 1 + 2\nprint(x)\n"), 422, slug="no-graph")
+def test_a_program_with_no_graph_answers_200_with_its_output_and_why(live_server):
+    answer = post(live_server, "x = 1 + 2\nprint(x)\n")
+    assert answer.status_code == 200, answer.text
+    doc = answer.json()
+    assert doc["graph"]["nodes"] == [] and doc["output"] is None and doc["stdout"] == "3\n"
+    assert any("plain Python numbers" in warning for warning in doc["warnings"])
+
+
+THREE_REFUSED = ("import os\nx = torch.tensor(2.0, requires_grad=True)\n"
+                 "opt = torch.optim.RMSprop([x])\nclass Model:\n    pass\n")
+
+
+@pytest.mark.parametrize("how", [{"json": {"lang": "ja"}}, {"params": {"lang": "ja"}},
+                                 {"headers": {"Accept-Language": "ja,en;q=0.5"}}, {}])
+def test_three_refused_constructs_come_in_one_answer_in_the_language_asked(live_server, how):
+    body = {"source": THREE_REFUSED, **how.get("json", {})}
+    answer = requests.post(f"{live_server}/api/graph", json=body, params=how.get("params"),
+                           headers=how.get("headers"), timeout=TIMEOUT)
+    problem = assert_problem(answer, 400, slug="not-allowed", line=1, column=1)
+    errors = problem["errors"]
+    assert [(e["line"], e["column"]) for e in errors] == [(1, 1), (3, 7), (4, 1)]
+    assert [e["message"] for e in errors] == ["import-not-allowed", "not-in-optim", "no-class"]
+    assert problem["detail"] == errors[0]["detail"]
+    japanese = bool(how)
+    assert ("import できるのは" in errors[0]["detail"]) == japanese, errors[0]
+    assert ("最適化手法は Adam, SGD" in errors[1]["detail"]) == japanese, errors[1]
+    assert ("def で関数を定義" in errors[2]["detail"]) == japanese, errors[2]
+    if not japanese:
+        assert "the optimizers here are Adam, SGD" in errors[1]["detail"]
 
 
 def test_pytorch_errors_carry_the_line(live_server):

@@ -15,13 +15,13 @@ import torch
 
 from webapp import language
 from webapp.core import limits
-from webapp.core.errors import LimitExceeded, ProblemError
+from webapp.core.errors import LimitExceeded, NothingToDraw, ProblemError
 from webapp.execution.capture import trace as capture
 from webapp.execution.capture.nodes import plain
 from webapp.execution.interpreter.interpreter import Interpreter
 from webapp.execution.lessons import descent, numerics
 from webapp.execution.rules.annotate import edge_rule
-from webapp.execution.target import choose_output
+from webapp.execution.target import choose_output, why_no_graph
 from webapp.execution.torchviz_dot import torchviz_source
 
 MAX_VARIABLE_ELEMENTS = 1_000
@@ -106,14 +106,27 @@ def run_for_graph(program, request):
         torch.default_generator.manual_seed(request.get("seed", 0))  # CPU only: no CUDA queue
         interpreter.run()
         target, gradient = choose_output(interpreter, request.get("output"))
-        trace = capture.trace(target, gradient, interpreter.recorder, interpreter.warnings,
-                              edge_rule)
+        if target is None:
+            trace = empty_trace(interpreter.recorder)
+            interpreter.warnings.append(why_no_graph(interpreter))
+        else:
+            trace = capture.trace(target, gradient, interpreter.recorder, interpreter.warnings,
+                                  edge_rule)
     notes = interpreter.warnings + unique(str(w.message) for w in caught)
     answer = {"trace": trace, "stdout": "".join(interpreter.builtins.stdout),
               "warnings": notes, "variables": variables(interpreter.globals)}
     if request.get("torchviz"):
+        if target is None:
+            raise NothingToDraw(f"There is no graph for torchviz to draw. {notes[-1]}")
         answer["torchviz_dot"] = torchviz_source(target, interpreter.globals)
     return answer
+
+
+def empty_trace(recorder):
+    """The trace of a program that recorded no graph: no nodes, no output (graph.build makes
+    it an empty document, which answers 200 with the program's printed output)."""
+    return {"nodes": [], "edges": [], "output": None,
+            "backward": {"called": False, "call": None, "calls": recorder.backward_calls}}
 
 
 def lesson_answer(run, request):

@@ -46,8 +46,8 @@ def parse(text, shifts):
     try:
         return ast.parse(text, mode="exec")
     except SyntaxError as error:
-        line = error.lineno
-        column = (error.offset or 1) + (shifts[line - 1] if line and line <= len(shifts) else 0)
+        line = error.lineno or 1          # a NUL byte: no line of its own
+        column = (error.offset or 1) + (shifts[line - 1] if line <= len(shifts) else 0)
         raise SyntaxProblem.message("syntax-error", line=line, column=column,
                                     error=error.msg) from None
     except (RecursionError, MemoryError):

@@ -48,7 +48,9 @@ PARAMETERS = {parameter.name: parameter for parameter in (
               "the final picture). At most the timeline's length - 1.", low=-1, text=True),
     Parameter("theme", "choice", "Colours (default light).", "light",
               choices=("light", "dark")),
-    Parameter("lang", "choice", "Language of the drawing's words.", "en", choices=("en", "ja")),
+    Parameter("lang", "choice", "Language of the drawing's words and of the checker's "
+              "messages (those default to Accept-Language's choice).", "en",
+              choices=("en", "ja")),
     Parameter("direction", "choice", "Layout: left to right (default) or top to bottom.", "LR",
               choices=("LR", "TB")),
     Parameter("scale", "number", "Pixel scale (2 doubles the width). Reduced where the image "

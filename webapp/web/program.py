@@ -26,7 +26,9 @@ def json_body():
 
 
 def program_parameters(parameters):
-    """The program, the variable to differentiate and the seed of a request, checked."""
+    """The program, the variable to differentiate and the seed of a request, checked (and
+    the language of its messages, which problems.py reads itself)."""
+    parse(parameters, "lang")
     return parse(parameters, "source"), parse(parameters, "output"), parse(parameters, "seed")
 
 

@@ -52,6 +52,7 @@ class Interpreter:
         self.steps = 0
         self.last_backward = None        # (tensor, gradient) of the last .backward()
         self.last_graph_value = None     # the last expression or assignment with a grad_fn
+        self.last_recorded = None        # the last result of any operation with a grad_fn
         self.warnings = []
         # Lessons (numerics, descent) watch the run: each tensor made that autograd did not
         # record (leaves, constants: to perturb, replace or widen them), each `NAME.data = ...`.
@@ -187,7 +188,7 @@ class Interpreter:
         method = method_of(owner, name)
         if method is not None:
             return method
-        kind = repr(owner) if isinstance(owner, allowlist.Namespace) else \
+        kind = f"module '{owner.name}'" if isinstance(owner, allowlist.Namespace) else \
             f"'{type_name(owner)}' object"
         raise run_failed(AttributeError(f"{kind} has no attribute '{name}'"), node)
 
@@ -258,6 +259,7 @@ class Interpreter:
             if result.grad_fn is not None:
                 self.recorder.record(result, replay_as or func, before or freeze(args), kwargs,
                                      label)
+                self.last_recorded = result
             elif self.on_tensor is not None:
                 self.on_tensor(result)
         return result
