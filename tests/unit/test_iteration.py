@@ -50,3 +50,12 @@ def test_zip_and_enumerate_count_a_step_per_item(monkeypatch):
     assert "5,000 steps" in problem("n = any(i < 0 for i, v in enumerate(range(10 ** 9)))\n")[
         "detail"]
     assert_prints_like_python("print(len(list(zip(range(4000), range(4000)))))\n")
+
+
+@pytest.mark.parametrize("source", [
+    "print(sum())\n", "print(sum([1], 2, 3))\n", "print(enumerate())\n",
+    "print(enumerate([1], 2, 3))\n", "print(list(1, 2))\n", "print(sorted())\n",
+    "print(any())\n", "print(zip(1))\n",
+])
+def test_wrong_arguments_to_the_iterable_builtins_are_pythons_errors(source):
+    assert_fails_like_python(source)

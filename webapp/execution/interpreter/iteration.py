@@ -48,12 +48,22 @@ class Iteration:
                 raise run_failed(TypeError(f"'{keyword}' is an invalid keyword argument for "
                                            f"{name}()"), node)
 
+    @staticmethod
+    def arity(name, args, kwargs, node):
+        """sum and enumerate: an iterable and an optional start, in Python's words."""
+        if not args:
+            raise run_failed(TypeError("sum() takes at least 1 positional argument (0 given)"
+                                       if name == "sum" else
+                                       "enumerate() missing required argument 'iterable'"),
+                             node)
+        if len(args) + len(kwargs) > 2:
+            raise run_failed(TypeError(f"{name}() takes at most 2 arguments "
+                                       f"({len(args) + len(kwargs)} given)"), node)
+
     def sum_(self, args, kwargs, node):
         """sum(iterable, start=0): added one by one, so tensor additions are recorded."""
         self.expect("sum", kwargs, {"start"}, node)
-        if not 1 <= len(args) + len(kwargs) <= 2 or len(args) < 1:
-            raise run_failed(TypeError(f"sum() takes at least 1 positional argument "
-                                       f"({len(args)} given)"), node)
+        self.arity("sum", args, kwargs, node)
         total = args[1] if len(args) == 2 else kwargs.get("start", 0)
         binary = self.interpreter.binary
         for item in iterate(self.interpreter, args[0], node):
@@ -111,9 +121,7 @@ class Iteration:
 
     def enumerate_(self, args, kwargs, node):
         self.expect("enumerate", kwargs, {"start"}, node)
-        if not 1 <= len(args) + len(kwargs) <= 2 or not args:
-            raise run_failed(TypeError("enumerate() takes an iterable and an optional start"),
-                             node)
+        self.arity("enumerate", args, kwargs, node)
         start = args[1] if len(args) == 2 else kwargs.get("start", 0)
         if not isinstance(start, int):
             raise run_failed(TypeError(f"'{type_name(start)}' object cannot be interpreted "
