@@ -83,6 +83,11 @@ MESSAGES = {
     "not-in-autograd": {
         "en": "'.{attribute}' is not available in torch.autograd: use {names}.",
         "ja": "torch.autograd の '.{attribute}' は使えません。{names} を使ってください。"},
+    "no-render": {
+        "en": "make_dot(y) draws nothing here and writes no file: the page's torchviz view is "
+              "its drawing. Leave out .render(...).",
+        "ja": "ここでは make_dot(y) は何も描かず、ファイルも書きません。ページの torchviz 表示が"
+              "その図です。.render(...) は外してください。"},
     "keyword-not-allowed": {
         "en": "The keyword argument '{keyword}=' is not allowed.",
         "ja": "キーワード引数 '{keyword}=' は使えません。"},

@@ -36,7 +36,10 @@ def problem_response(problem):
 def answer_language():
     """The language the request asks its answer in (an unknown `lang` is not an error here:
     its own endpoint refuses it, and this may be that refusal)."""
-    body = request.get_json(silent=True) if request.is_json else None
+    try:
+        body = request.get_json(silent=True) if request.is_json else None
+    except HTTPException:            # the body itself is the problem (413)
+        body = None
     asked = body.get("lang") if isinstance(body, dict) else None
     asked = asked if asked in LANGUAGES else request.args.get("lang")
     if asked in LANGUAGES:

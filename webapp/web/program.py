@@ -19,7 +19,10 @@ def json_body():
     if not request.is_json:
         raise UnsupportedMediaType("Send the request as JSON: {\"source\": \"...\"} with "
                                    "Content-Type: application/json.")
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:          # [[[[...]]]]: the decoder stops at Python's recursion limit
+        raise BadRequest("The JSON body is nested too deeply.") from None
     if not isinstance(body, dict):
         raise BadRequest("The body must be a JSON object such as {\"source\": \"...\"}.")
     return body
