@@ -38,7 +38,7 @@ def answer_language():
     its own endpoint refuses it, and this may be that refusal)."""
     try:
         body = request.get_json(silent=True) if request.is_json else None
-    except HTTPException:            # the body itself is the problem (413)
+    except (HTTPException, RecursionError):     # the body itself is the problem (413, 400)
         body = None
     asked = body.get("lang") if isinstance(body, dict) else None
     asked = asked if asked in LANGUAGES else request.args.get("lang")
