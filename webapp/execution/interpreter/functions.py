@@ -51,6 +51,8 @@ def bind_arguments(function, args, kwargs, node):
     """The new frame {parameter: value} of a call, or Python's TypeError for the call."""
     code = function.code
     positional, name = code.positional, code.qualname
+    if not kwargs and len(args) == len(positional) and not code.keyword_only:
+        return dict(zip(positional, args))                  # the common call, at once
     if len(args) > len(positional):
         raise run_failed(TypeError(too_many(name, positional, function.defaults, len(args))),
                          node)
