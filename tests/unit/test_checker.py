@@ -147,6 +147,11 @@ model = nn.Sequential(nn.Linear(2, 1), nn.ReLU())
 criterion = nn.MSELoss(reduction='mean')
 ps = list(model.parameters())
 print(model[0].weight, torch.autograd.grad(loss, [x], create_graph=True, allow_unused=True))
+opt.param_groups[0]["lr"] = 0.01
+for group in opt.param_groups:
+    group["lr"] *= 0.5
+x.requires_grad_(True)
+print(f"{x=}", "in" in "inside", 3 not in [1, 2])
 """
 
 
@@ -169,6 +174,8 @@ def test_what_students_write_passes_the_check():
     ("a, *b = [1, 2]\n", "'*' is allowed only"),
     ("x.grad += 1\n", "x.grad = None"),
     ("make_dot(y).render('graph')\n", "Leave out .render"),
+    ("x = torch.ones(1)\nx.requires_grad = True\n", "x.requires_grad_()"),
+    ("f(x)[0] = 1\n", "can be assigned to"),
 ])
 def test_the_new_constructs_keep_their_bounds(source, message):
     assert message in refused(source).detail
@@ -242,7 +249,7 @@ def test_jupyter_prompts_are_pasted_like_the_repl():
     program = language.check(NOTEBOOK)
     assert program.pasted_from_repl
     assert [type(s).__name__ for s in program.tree.body] == [
-        "Import", "Assign", "FunctionDef", "Assign", "Expr"]
+        "Import", "Assign", "FunctionDef", "Assign", "Expr", "Expr"]
 
 
 def test_ipython_prompts_and_outputs():
@@ -260,3 +267,36 @@ def test_jupyter_error_positions_count_the_prompt():
 
 def test_a_program_with_a_list_in_brackets_is_not_a_notebook():
     assert language.check("x = [1]\nprint(x)\n").column_shift == (0, 0, 0)
+
+
+@pytest.mark.parametrize("source, line, column", [
+    ("return 1\n", 1, 1),
+    ("for i in range(3):\n    pass\nbreak\n", 3, 1),
+    ("def f():\n    continue\n", 2, 5),
+    ("for i in range(3):\n    def f():\n        break\n", 3, 9),
+])
+def test_misplaced_return_break_continue_get_python_s_own_words(source, line, column):
+    try:
+        compile(source, "<program>", "exec")       # the test's own text, as Python sees it
+    except SyntaxError as error:
+        expected = error.msg
+    problem = refused(source)
+    assert (problem.detail, problem.line, problem.column) == (expected, line, column)
+
+
+def test_return_break_and_continue_in_place_pass():
+    language.check("def f(x):\n    while x > 0:\n        x -= 1\n        if x == 2:\n"
+                   "            break\n        continue\n    return x\n")
+
+
+def test_a_notebook_cell_s_lines_indented_under_its_prompt_are_code_and_outputs_are_not():
+    program = language.check("[1]: x = torch.tensor([[1.0, 2.0], [3.0, 4.0]])\n"
+                             "     y = x * 2\n"
+                             "[2]: print(y)\n"
+                             "tensor([[2., 4.],\n"
+                             "        [6., 8.]])\n"
+                             "[3]: y\n"
+                             "[3]: tensor([[2., 4.],\n"
+                             "             [6., 8.]])\n")
+    assert [type(s).__name__ for s in program.tree.body] == ["Assign", "Assign", "Expr", "Expr"]
+    assert program.column_shift == (5, 5, 5, 0, 0, 5, 0, 0, 0)

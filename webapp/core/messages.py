@@ -21,6 +21,15 @@ MESSAGES = {
     "unreadable": {
         "en": "The program cannot be read: {error}.",
         "ja": "プログラムを読み取れません: {error}。"},
+    "return-outside-function": {
+        "en": "'return' outside function",
+        "ja": "関数の外で 'return' は使えません ('return' outside function)。"},
+    "break-outside-loop": {
+        "en": "'break' outside loop",
+        "ja": "ループの外で 'break' は使えません ('break' outside loop)。"},
+    "continue-outside-loop": {
+        "en": "'continue' not properly in loop",
+        "ja": "ループの外で 'continue' は使えません ('continue' not properly in loop)。"},
     "construct-not-allowed": {
         "en": "{construct} is not allowed.",
         "ja": "{construct} は使えません。"},

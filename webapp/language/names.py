@@ -94,5 +94,5 @@ STORABLE_ATTRIBUTES = frozenset({"data", "grad"})
 
 BUILTIN_NAMES = frozenset("""
     print range len abs min max float int round sum bool str list tuple dict enumerate zip
-    reversed sorted any all isinstance True False None
+    reversed True False None
 """.split())

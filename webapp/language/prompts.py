@@ -5,8 +5,9 @@ Two kinds of paste are recognised, each by its first prompt:
 - Jupyter and IPython: `[1]: ` or `In [1]: ` starts a cell, `: ` or `   ...: ` continues it,
   and `Out[1]: ` starts what the cell printed or showed (as does a second `[1]: ` after the
   cell `[1]: `: JupyterLab numbers a cell's output as the cell).
-Every other line of such a paste is output (what the REPL or the notebook printed) and is
-dropped. `strip_prompts(text) -> (text, shifts)`: lines keep their numbers (output lines
+In a notebook cell, a line indented as far as the cell's prompt is the cell's next line (as
+JupyterLab lays a cell out under `[4]: `). Every other line of such a paste is output (what the
+REPL or the notebook printed) and is dropped. `strip_prompts(text) -> (text, shifts)`: lines keep their numbers (output lines
 become empty) so that errors point at the line the user sees; `shifts[i]` says how many
 characters line i lost at its start, so that columns point there too.
 """
@@ -34,17 +35,20 @@ def strip_prompts(text):
     prompt = paste_kind(lines)
     if prompt is None:
         return text, [0] * len(lines)
-    kept, shifts, cell = [], [], None
+    kept, shifts, cell, indent = [], [], None, None
     for line in lines:
         match = None if is_output(line, cell) else prompt.match(line)
-        if prompt is NOTEBOOK and NOTEBOOK_CELL.match(line):
-            cell = NOTEBOOK_CELL.match(line).group(1)
+        if match and prompt is NOTEBOOK and NOTEBOOK_CELL.match(line):
+            cell, indent = NOTEBOOK_CELL.match(line).group(1), match.end()
         if match:
-            kept.append(line[match.end():])
-            shifts.append(match.end())
+            shift = match.end()
+        elif indent and line.startswith(" " * indent) and line.strip():
+            shift = indent           # a cell's next line, indented under its prompt
         else:
-            kept.append("")          # output printed by the REPL or the notebook
-            shifts.append(0)
+            shift = None             # output printed by the REPL or the notebook
+            indent = indent if not line.strip() else None
+        kept.append("" if shift is None else line[shift:])
+        shifts.append(shift or 0)
     return "\n".join(kept), shifts
 
 

@@ -29,7 +29,8 @@ PASTING = """## Pasting
   and is dropped. Bare expressions print their value, as in the REPL.
 - Jupyter and IPython: `[1]: ` or `In [1]: ` starts a cell, `: ` or `   ...: ` continues it;
   `Out[1]: `, or `[1]: ` again after the cell `[1]: ` (JupyterLab's output prompt), and
-  every line without a prompt is output.
+  every line without a prompt is output, except a line indented under its cell's prompt
+  (`[4]: y = f(x)` then `     y.backward()`), which is the cell's next line.
 - `torchviz.make_dot(y)` and `from torchviz import make_dot` are accepted and draw nothing
   extra: the page's torchviz view (`style=torchviz`) is that drawing.
 - `import numpy` is not accepted. The lecture uses NumPy only through a tensor's `.numpy()`
@@ -85,6 +86,9 @@ OTHER_REFUSALS = (
     ("`{0.attr}` or `{0[i]}` in a format string", "format-field", {"field": "0.real"}),
     ("names starting with `_`", "underscore-name", {"name": "__class__"}),
     ("`make_dot(y).render(...)`", "no-render", {}),
+    ("`return` outside a function (Python's own words)", "return-outside-function", {}),
+    ("`break` outside a loop", "break-outside-loop", {}),
+    ("`continue` outside a loop", "continue-outside-loop", {}),
     ("other imports", "import-not-allowed",
      {"module": "os", "modules": ", ".join(constructs.IMPORTABLE)}),
 )

@@ -72,8 +72,7 @@ class StatementRules:
             base = target.value
             while isinstance(base, ast.Subscript):
                 base = base.value
-            if not (isinstance(base, ast.Name) or isinstance(base, ast.Attribute)
-                    and base.attr == "data" and is_name_chain(base)):
+            if not is_name_chain(base):  # h[i], x.data[i], opt.param_groups[0]["lr"]
                 self.refuse(target, "assign-target")
         else:
             self.refuse(target, "assign-target")

@@ -44,7 +44,11 @@ def answer_language():
     asked = asked if asked in LANGUAGES else request.args.get("lang")
     if asked in LANGUAGES:
         return asked
-    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+    for tag, _ in request.accept_languages:          # most preferred first
+        primary = tag.split("-")[0].lower()           # ja-JP is Japanese before a later en
+        if primary in LANGUAGES:
+            return primary
+    return DEFAULT_LANGUAGE
 
 
 def handle_rate_limited(error):
