@@ -15,7 +15,7 @@ import torch
 
 from webapp.execution.capture.engine import run_backward
 from webapp.execution.capture.moment import BackwardCall, leaf_state
-from webapp.execution.capture.nodes import has_saved_tensors, is_leaf_node, walk
+from webapp.execution.capture.nodes import Snapshot, has_saved_tensors, is_leaf_node, walk
 
 
 @functools.cache
@@ -42,8 +42,10 @@ class Recorder:
         self.names = {}          # id(tensor) -> (weak reference, name): leaves and constants
         self.backward_calls = 0  # how many `.backward()` calls the program made
 
-    def record(self, result, func, args, kwargs, label=None):
-        """Note an operation on its result's autograd node. `args` come from `freeze`."""
+    def record(self, result, func, args, kwargs, label=None, in_place=False):
+        """Note an operation on its result's autograd node. `args` come from `freeze`; an
+        in-place operation's node takes the name of the tensor it changed (`h[0] = ...`,
+        `h.relu_()`: the program's `h` is the new node from then on)."""
         fn = result.grad_fn if isinstance(result, torch.Tensor) else None
         if fn is None:
             return
@@ -54,6 +56,12 @@ class Recorder:
         metadata["label"] = label
         metadata["value"] = result.detach()       # see `protect_value`
         metadata["call"] = (func, args, kwargs)
+        if in_place and args and isinstance(args[0], Snapshot):
+            changed = args[0].node
+            name = self.name_of(changed) if isinstance(changed, torch.Tensor) else \
+                changed.metadata.get("name")
+            if name is not None:
+                metadata["name"] = name
 
     @staticmethod
     def protect_value(tensor):
@@ -77,21 +85,69 @@ class Recorder:
         entry = self.names.get(id(tensor))
         return entry[1] if entry and entry[0]() is tensor else None
 
-    def backward(self, tensor, gradient=None):
-        """The program's `.backward()`: like PyTorch's, but the graph is kept for the trace,
-        and the root's node notes the call (`BackwardCall`: what its leaves held then)."""
-        root = tensor.grad_fn
+    def backward(self, tensor, gradient=None, retain_graph=None, create_graph=False):
+        """The program's `.backward()`: like PyTorch's, but the graph is kept for the trace
+        (a pass without retain_graph only marks its nodes freed, and a later pass through a
+        freed node that saved tensors fails with PyTorch's words), and the root's node notes
+        the call (`BackwardCall`: what its leaves held then)."""
+        nodes, leaves = self.start_pass(tensor, None)
+        run_backward(tensor, gradient, retain_graph=True, create_graph=create_graph)
+        self.end_pass(tensor, gradient, nodes, leaves, retain_graph, create_graph)
+
+    def grad(self, outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused):
+        """The program's `torch.autograd.grad(...)` (outputs and inputs: tuples of tensors),
+        kept and noted as `backward` is; with one output the graph shows it as it would
+        show that output's `.backward()`."""
+        passes = [self.start_pass(output, inputs) for output in outputs]
+        grads = torch.autograd.grad(outputs, inputs, grad_outputs, retain_graph=True,
+                                    create_graph=create_graph, allow_unused=allow_unused)
+        seeds = grad_outputs if isinstance(grad_outputs, (list, tuple)) else [grad_outputs]
+        for output, (nodes, leaves), seed in zip(outputs, passes, seeds * len(outputs)):
+            self.end_pass(output, seed, nodes, leaves, retain_graph, create_graph,
+                          noted=len(outputs) == 1)
+        return grads
+
+    def start_pass(self, tensor, inputs):
+        """(the nodes a backward pass from `tensor` runs, to `inputs` or to every leaf; each
+        leaf's state now), after refusing a pass through freed buffers as PyTorch does."""
+        root = tensor.grad_fn if isinstance(tensor, torch.Tensor) else None
         nodes = walk(root) if root is not None else []
-        leaves = []
-        for fn in nodes:
-            if is_leaf_node(fn):
-                leaves.append(leaf_state(fn.variable))
-            elif fn.metadata.get("backward_done") and has_saved_tensors(fn):
+        passed = passed_nodes(nodes, inputs)
+        for fn in passed:
+            if fn.metadata.get("freed") and has_saved_tensors(fn):
                 raise RuntimeError(second_backward_message())
-        run_backward(tensor, gradient, retain_graph=True)
+        return passed, [leaf_state(fn.variable) for fn in nodes if is_leaf_node(fn)]
+
+    def end_pass(self, tensor, gradient, nodes, leaves, retain_graph, create_graph,
+                 noted=True):
+        """After a pass: its nodes freed unless retained (PyTorch's default: retain_graph
+        is create_graph), the call noted on the root's node."""
         self.backward_calls += 1
-        for fn in nodes:
-            fn.metadata["backward_done"] = True
-        if root is not None:
+        if not (create_graph if retain_graph is None else retain_graph):
+            for fn in nodes:
+                fn.metadata["freed"] = True
+        root = tensor.grad_fn
+        if root is not None and noted:
             seed = gradient.detach().clone() if isinstance(gradient, torch.Tensor) else gradient
             root.metadata["backward"] = BackwardCall(self.backward_calls, seed, leaves)
+
+
+def passed_nodes(nodes, inputs):
+    """Of `nodes` (a graph's `walk`), those autograd's engine runs in a pass to `inputs`
+    (tensors; None: every leaf): the nodes from which an input's node can be reached."""
+    if inputs is None:
+        return nodes
+    leaves = {id(tensor) for tensor in inputs if tensor.grad_fn is None}
+    targets = {tensor.grad_fn for tensor in inputs if tensor.grad_fn is not None}
+    targets |= {fn for fn in nodes if is_leaf_node(fn) and id(fn.variable) in leaves}
+    consumers = {}
+    for fn in nodes:
+        for source, _ in fn.next_functions:
+            consumers.setdefault(source, []).append(fn)
+    reached, stack = set(), list(targets)
+    while stack:
+        for consumer in consumers.get(stack.pop(), ()):
+            if consumer not in reached:
+                reached.add(consumer)
+                stack.append(consumer)
+    return [fn for fn in nodes if fn in reached]

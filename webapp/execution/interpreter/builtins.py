@@ -14,7 +14,9 @@ from webapp.core import limits
 from webapp.execution.interpreter import allowlist
 from webapp.execution.interpreter.arrays import ndarray, numpy_of
 from webapp.core.errors import LimitExceeded, RunFailed
+from webapp.execution.interpreter import autograd_calls
 from webapp.execution.interpreter.flow import Return, position, run_failed
+from webapp.execution.interpreter.objects import Exposed
 
 ALLOWED_CALLABLES = {id(member): member
                      for namespace in allowlist.MODULES.values()
@@ -77,6 +79,8 @@ class Builtins:
             return self.call_method(function, args, kwargs, node)
         if kind is UserFunction:
             return self.call_user(function, args, kwargs, node)
+        if isinstance(function, Exposed):
+            return function.call(interpreter, args, kwargs, node)
         if function in self.special:
             return function(args, kwargs, node)
         if id(function) in self.plain and self.plain[id(function)] is function:
@@ -135,13 +139,7 @@ class Builtins:
         """`tensor.name(*args, **kwargs)` for a listed method's name."""
         interpreter = self.interpreter
         if name == "backward":
-            gradient = kwargs.get("gradient", args[0] if args else None)
-            try:
-                interpreter.recorder.backward(tensor, gradient)
-            except (RuntimeError, TypeError, ValueError) as error:
-                raise run_failed(error, node) from None
-            interpreter.last_backward = (tensor, gradient)
-            return None
+            return autograd_calls.backward(interpreter, tensor, args, kwargs, node)
         if name == "numpy":        # NumPy's values and printing, none of its API
             try:
                 return numpy_of(tensor, *args, **kwargs)
