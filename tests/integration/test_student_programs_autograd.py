@@ -4,6 +4,8 @@
 interpreter and by Python with PyTorch directly (`assert_like_pytorch`): the printed output
 byte for byte, and every named leaf's gradient (module parameters too: `layer.weight`,
 `model[0].bias`) at the last backward call. The programs are plain Python: both run them."""
+import traceback
+
 import pytest
 
 from tests.support.documents import problem
@@ -369,6 +371,28 @@ for i in range(5):
     opt.step()
 print(a.item(), b.item())
 """,
+    "relu-module-in-place": """
+model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(inplace=True), nn.Linear(3, 1))
+y = model(torch.tensor([[1.0, -1.0]])).sum()
+y.backward()
+print(model)
+""",
+    "autograd-backward-function": """
+x = torch.tensor([2.0, -1.0], requires_grad=True)
+y = (x ** 3).sum()
+torch.autograd.backward(y)
+print(x.grad)
+""",
+    "named-parameters": """
+model = nn.Sequential(nn.Linear(1, 2), nn.Tanh(), nn.Linear(2, 1))
+names = []
+for pair in model.named_parameters():
+    names = names + [pair[0]]
+print(names)
+loss = model(torch.tensor([[0.5]])).sum()
+loss.backward()
+print(model[2].weight.grad)
+""",
 }
 
 
@@ -379,3 +403,109 @@ def test_a_student_program_runs_as_in_pytorch(name):
 
 def test_the_table_is_large_enough():
     assert len(PROGRAMS) >= 30
+
+
+# Programs PyTorch refuses: our answer is a 422 with PyTorch's own message, at the line where
+# PyTorch raised it.
+FAILING = {
+    "in-place-on-a-leaf": """
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+x -= 0.1
+""",
+    "add-underscore-on-a-leaf": """
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+x.add_(1)
+""",
+    "index-assignment-on-a-leaf": """
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+x[0] = 5.0
+""",
+    "data-of-a-leaf-is-fine-but-its-grad-is-not-there": """
+x = torch.tensor(1.0, requires_grad=True)
+x.grad.zero_()
+""",
+    "saved-result-modified-in-place": """
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = torch.exp(x)
+y.add_(1)
+y.sum().backward()
+""",
+    "saved-result-modified-by-index-assignment": """
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+h = torch.sigmoid(x)
+h[0] = 0.0
+h.sum().backward()
+""",
+    "leaf-updated-before-backward": """
+w = torch.tensor([1.0, 2.0], requires_grad=True)
+y = (w ** 2).sum()
+with torch.no_grad():
+    w -= 0.1
+y.backward()
+""",
+    "second-backward-without-retain-graph": """
+x = torch.tensor(2.0, requires_grad=True)
+y = x * x
+y.backward()
+y.backward()
+""",
+    "third-backward-after-a-retained-one": """
+x = torch.tensor(2.0, requires_grad=True)
+y = torch.exp(x)
+y.backward(retain_graph=True)
+y.backward()
+y.backward()
+""",
+    "autograd-grad-twice": """
+x = torch.tensor(2.0, requires_grad=True)
+y = torch.sin(x)
+g = torch.autograd.grad(y, x)
+g = torch.autograd.grad(y, x)
+""",
+    "autograd-grad-of-an-unused-input": """
+a = torch.tensor(1.0, requires_grad=True)
+b = torch.tensor(2.0, requires_grad=True)
+g = torch.autograd.grad(a * 3, [a, b])
+""",
+    "backward-of-a-vector-without-gradient": """
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+y = x * 2
+y.backward()
+""",
+    "optimizer-over-a-non-leaf": """
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+h = x * 2
+opt = torch.optim.SGD([h], lr=0.1)
+""",
+    "negative-learning-rate": """
+w = torch.tensor(1.0, requires_grad=True)
+opt = torch.optim.Adam([w], lr=-1.0)
+""",
+    "grad-of-another-size": """
+x = torch.tensor([1.0, 2.0], requires_grad=True)
+x.grad = torch.zeros(3)
+""",
+    "linear-layer-of-the-wrong-size": """
+layer = nn.Linear(3, 2)
+y = layer(torch.ones(1, 4))
+""",
+}
+
+
+def pytorch_failure(source):
+    """(message, line) of the exception Python and PyTorch raise running `source`."""
+    try:
+        pytorch_run(source)
+    except Exception as error:                # the test's own program failed as it must
+        frames = [f for f in traceback.extract_tb(error.__traceback__)
+                  if f.filename == "<test program>"]
+        return str(error), frames[-1].lineno
+    raise AssertionError("PyTorch ran the program without an error")
+
+
+@pytest.mark.parametrize("name", FAILING)
+def test_pytorch_refuses_and_we_say_what_pytorch_says(name):
+    source = HEADER + FAILING[name]
+    message, line = pytorch_failure(source)
+    body = problem(source)
+    assert (body["status"], body["detail"], body["line"]) == (422, message, line), body

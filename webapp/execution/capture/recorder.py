@@ -85,13 +85,15 @@ class Recorder:
         entry = self.names.get(id(tensor))
         return entry[1] if entry and entry[0]() is tensor else None
 
-    def backward(self, tensor, gradient=None, retain_graph=None, create_graph=False):
+    def backward(self, tensor, gradient=None, retain_graph=None, create_graph=False,
+                 inputs=None):
         """The program's `.backward()`: like PyTorch's, but the graph is kept for the trace
         (a pass without retain_graph only marks its nodes freed, and a later pass through a
         freed node that saved tensors fails with PyTorch's words), and the root's node notes
         the call (`BackwardCall`: what its leaves held then)."""
-        nodes, leaves = self.start_pass(tensor, None)
-        run_backward(tensor, gradient, retain_graph=True, create_graph=create_graph)
+        nodes, leaves = self.start_pass(tensor, inputs)
+        run_backward(tensor, gradient, retain_graph=True, create_graph=create_graph,
+                     inputs=inputs)
         self.end_pass(tensor, gradient, nodes, leaves, retain_graph, create_graph)
 
     def grad(self, outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused):

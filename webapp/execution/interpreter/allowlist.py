@@ -10,7 +10,7 @@ import operator
 import torch
 import torch.nn.functional as F
 
-from webapp.execution.interpreter.autograd_calls import GRAD
+from webapp.execution.interpreter.autograd_calls import BACKWARD, GRAD
 from webapp.execution.interpreter.contexts import ENABLE_GRAD, NO_GRAD
 from webapp.execution.interpreter.modules import NN_MODULES
 from webapp.execution.interpreter.optim import OPTIMIZERS
@@ -23,7 +23,7 @@ TORCH_VALUES = {name: getattr(torch, name) for name in TORCH_VALUE_NAMES}
 # may write.
 IN_PLACE_METHODS = frozenset("""
     add_ sub_ mul_ div_ pow_ neg_ abs_ exp_ log_ sqrt_ sin_ cos_ tanh_ sigmoid_ relu_ clamp_
-    clip_ zero_ fill_ copy_ requires_grad_
+    clip_ zero_ fill_ copy_ requires_grad_ normal_ uniform_
 """.split())
 TENSOR_METHODS = TENSOR_METHODS | IN_PLACE_METHODS
 
@@ -56,7 +56,7 @@ def make_dot(*args, **kwargs):
 
 FUNCTIONAL = Namespace("torch.nn.functional", {n: getattr(F, n) for n in FUNCTIONAL_FUNCTIONS})
 NN = Namespace("torch.nn", {"functional": FUNCTIONAL, **NN_MODULES})
-AUTOGRAD = Namespace("torch.autograd", {"grad": GRAD})
+AUTOGRAD = Namespace("torch.autograd", {"grad": GRAD, "backward": BACKWARD})
 OPTIM = Namespace("torch.optim", OPTIMIZERS)
 TORCH = Namespace("torch", {**{n: getattr(torch, n) for n in TORCH_FUNCTIONS},
                             **TORCH_VALUES, "nn": NN, "autograd": AUTOGRAD, "optim": OPTIM,

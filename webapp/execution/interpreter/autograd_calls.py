@@ -8,12 +8,15 @@ the graph shows (`Interpreter.last_backward`). Runs inside the sandbox child.
 """
 import torch
 
-from webapp.core.errors import ProblemError
-from webapp.execution.interpreter.flow import run_failed
+from webapp.core.errors import NotAllowed, ProblemError
+from webapp.execution.interpreter.flow import position, run_failed
 from webapp.execution.interpreter.objects import Function, arguments
 
 Tensor = torch.Tensor
-BACKWARD_PARAMETERS = {"gradient": None, "retain_graph": None, "create_graph": False}
+BACKWARD_PARAMETERS = {"gradient": None, "retain_graph": None, "create_graph": False,
+                       "inputs": None}
+AUTOGRAD_BACKWARD_PARAMETERS = {"tensors": None, "grad_tensors": None, "retain_graph": None,
+                                "create_graph": False, "inputs": None}
 GRAD_PARAMETERS = {"outputs": None, "inputs": None, "grad_outputs": None,
                    "retain_graph": None, "create_graph": False, "allow_unused": None}
 
@@ -21,15 +24,38 @@ GRAD_PARAMETERS = {"outputs": None, "inputs": None, "grad_outputs": None,
 def backward(interpreter, tensor, args, kwargs, node):
     """`tensor.backward(...)`: None, as in PyTorch."""
     call = arguments("backward", BACKWARD_PARAMETERS, args, kwargs, node)
+    inputs = call["inputs"]
+    if inputs is not None:
+        inputs = tensors(inputs, "inputs", node)
     try:
         interpreter.recorder.backward(tensor, call["gradient"], call["retain_graph"],
-                                      bool(call["create_graph"]))
+                                      bool(call["create_graph"]), inputs)
     except ProblemError:
         raise
     except (RuntimeError, TypeError, ValueError) as error:
         raise run_failed(error, node) from None
     interpreter.last_backward = (tensor, call["gradient"])
     return None
+
+
+def autograd_backward(interpreter, args, kwargs, node):
+    """`torch.autograd.backward(tensors, grad_tensors=None, ...)` of one tensor: its
+    `.backward(...)`."""
+    call = arguments("backward", AUTOGRAD_BACKWARD_PARAMETERS, args, kwargs, node, required=1)
+    (tensor,) = one_tensor(call.pop("tensors"), node)
+    seeds = call.pop("grad_tensors")
+    if isinstance(seeds, (list, tuple)):
+        (seeds,) = one_tensor(seeds, node)
+    return backward(interpreter, tensor, (), {"gradient": seeds, **call}, node)
+
+
+def one_tensor(value, node):
+    """(the tensor,) of a tensor or a sequence of one."""
+    items = tensors(value, "tensors", node)
+    if len(items) != 1:
+        raise NotAllowed("torch.autograd.backward takes one tensor here: call .backward() "
+                         "on each.", **position(node))
+    return items
 
 
 def grad(interpreter, args, kwargs, node):
@@ -66,3 +92,4 @@ def tensors(value, what, node):
 
 
 GRAD = Function("grad", grad)
+BACKWARD = Function("backward", autograd_backward)

@@ -169,7 +169,8 @@ class Interpreter:
                 return BoundMethod(owner, name)
         kind = repr(owner) if isinstance(owner, allowlist.Namespace) else \
             f"'{type(owner).__name__}' object"
-        raise run_failed(AttributeError(f"{kind} has no attribute '{name}' here"), node)
+        here = "" if owner is None else " here"        # None has no attributes in Python
+        raise run_failed(AttributeError(f"{kind} has no attribute '{name}'{here}"), node)
 
     def subscript(self, owner, index, node):
         """`owner[index]` for tensors (recorded, with a label), sequences and torch results."""

@@ -29,7 +29,7 @@ nn = torch.nn
 class Module(Exposed):
     """A module of the program: `module` is PyTorch's; `operation(self, inputs)` gives the
     function, arguments and label `tensor_call` runs for a call."""
-    members = {"parameters": "method", "zero_grad": "method"}
+    members = {"parameters": "method", "named_parameters": "method", "zero_grad": "method"}
     inputs = ("input",)
 
     def __init__(self, module):
@@ -40,8 +40,8 @@ class Module(Exposed):
         return repr(self.module)
 
     def member(self, name, interpreter, node):
-        if name == "parameters":
-            return Method(self, name, parameters)
+        if name in ("parameters", "named_parameters"):
+            return Method(self, name, parameters if name == "parameters" else named_parameters)
         if name == "zero_grad":
             return Method(self, name, zero_grad)
         return getattr(self.module, name)
@@ -85,14 +85,25 @@ class Activation(Module):
         function = self.FUNCTIONS[type(self.module)]
         return function, inputs, {}, function.__name__
 
+    def call(self, interpreter, args, kwargs, node):
+        if getattr(self.module, "inplace", False):          # nn.ReLU(inplace=True)
+            given = arguments("forward", {"input": None}, args, kwargs, node, required=1)
+            return interpreter.tensor_call(torch.relu_, (given["input"],), {}, node,
+                                           label="relu_", in_place=True)
+        return super().call(interpreter, args, kwargs, node)
+
 
 class Loss(Module):
     FUNCTIONS = {nn.MSELoss: F.mse_loss, nn.CrossEntropyLoss: F.cross_entropy}
     inputs = ("input", "target")
 
     def operation(self, inputs):
-        function = self.FUNCTIONS[type(self.module)]
-        return function, inputs, {"reduction": self.module.reduction}, function.__name__
+        function, module = self.FUNCTIONS[type(self.module)], self.module
+        options = {"reduction": module.reduction}
+        if function is F.cross_entropy:
+            options.update(ignore_index=module.ignore_index,
+                           label_smoothing=module.label_smoothing)
+        return function, inputs, options, function.__name__
 
 
 class Sequential(Module):
@@ -125,9 +136,15 @@ class Sequential(Module):
 
 
 def parameters(module, interpreter, args, kwargs, node):
-    """`module.parameters()`: a list of its parameters (PyTorch gives a generator of them)."""
+    """`module.parameters()`: a list of its parameters (PyTorch gives a generator)."""
     arguments("parameters", {}, args, kwargs, node)
     return list(module.module.parameters())
+
+
+def named_parameters(module, interpreter, args, kwargs, node):
+    """`module.named_parameters()`: a list of (PyTorch's name, parameter) pairs."""
+    arguments("named_parameters", {}, args, kwargs, node)
+    return list(module.module.named_parameters())
 
 
 def zero_grad(module, interpreter, args, kwargs, node):
@@ -182,8 +199,11 @@ def simple(cls, wrapper, parameters=None):
 NN_MODULES = {
     "Linear": Function("Linear", make_linear),
     "Sequential": Function("Sequential", make_sequential),
-    "ReLU": simple(nn.ReLU, Activation), "Sigmoid": simple(nn.Sigmoid, Activation),
+    "ReLU": simple(nn.ReLU, Activation, {"inplace": False}),
+    "Sigmoid": simple(nn.Sigmoid, Activation),
     "Tanh": simple(nn.Tanh, Activation),
     "MSELoss": simple(nn.MSELoss, Loss, {"reduction": "mean"}),
-    "CrossEntropyLoss": simple(nn.CrossEntropyLoss, Loss, {"reduction": "mean"}),
+    "CrossEntropyLoss": simple(nn.CrossEntropyLoss, Loss, {"reduction": "mean",
+                                                           "ignore_index": -100,
+                                                           "label_smoothing": 0.0}),
 }

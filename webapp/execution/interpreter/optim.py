@@ -26,11 +26,11 @@ SETTABLE = ("lr", "momentum", "dampening", "weight_decay", "eps", "betas")
 
 
 def state_elements(cls, options, tensors):
-    """How many elements the optimizer's state will hold for `tensors`."""
+    """How many elements the optimizer's state will hold for `tensors`: SGD a momentum
+    buffer per tensor (with momentum), Adam two averages (three with amsgrad) and a step."""
     if cls is torch.optim.SGD:
-        copies = 1 if options["momentum"] else 0
-    else:
-        copies = 3 if options["amsgrad"] else 2
+        return sum(t.numel() for t in tensors) if options["momentum"] else 0
+    copies = 3 if options["amsgrad"] else 2
     return sum(copies * t.numel() + 1 for t in tensors)
 
 
