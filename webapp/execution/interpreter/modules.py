@@ -160,7 +160,7 @@ def make_linear(interpreter, args, kwargs, node):
     if all(isinstance(s, int) and not isinstance(s, bool) for s in sizes):
         try:
             check_shape(sizes)
-            interpreter.guard.check_room(math.prod(sizes) + sizes[0])
+            interpreter.guard.check_room(math.prod(sizes) + (sizes[0] if call["bias"] else 0))
         except LimitExceeded as problem:
             problem.line, problem.column = position(node).values()
             raise
