@@ -19,21 +19,24 @@ def test_lecture_programs_pass_the_check(lecture_examples):
 
 @pytest.mark.parametrize("source, message, line, column", [
     ("x = 1\ny = x.__class__\n", "underscore", 2, 5),
-    ("f = lambda x: x\n", "lambda", 1, 5),
+    ("f = lambda *a: a\n", "*args", 1, 5),
     ("class A:\n    pass\n", "class", 1, 1),
-    ("while True:\n    pass\n", "while", 1, 1),
+    ("while True:\n    pass\nelse:\n    pass\n", "else after a loop", 4, 5),
     ("import os\n", "'os'", 1, 1),
-    ("y = [i for i in range(3)]\n", "comprehensions", 1, 5),
-    ("x = 1\ns = f'{x}'\n", "f-strings", 2, 5),
-    ("s = '{}'.format(1)\n", ".format", 1, 5),
+    ("y = {i for i in range(3)}\n", "sets", 1, 5),
+    ("x = 1\ns = f'{x:{x}}'\n", "format spec", 2, 5),
+    ("s = '{0.__class__}'.format(1)\n", "inside braces", 1, 5),
+    ("s = 'a'\nt = s.format(1)\n", "string literal", 2, 5),
     ("x = torch.load('f')\n", "'.load'", 1, 5),
     ("try:\n    pass\nexcept:\n    pass\n", "try", 1, 1),
     ("with open('f') as g:\n    pass\n", "with", 1, 1),
-    ("def f(*a):\n    return a\n", "positional", 1, 1),
+    ("def f(*a):\n    return a\n", "*args", 1, 1),
+    ("def f(x, /, y):\n    return x\n", "positional-only", 1, 1),
     ("x = torch.ones(2, device='cpu')\n", "device=", 1, 19),
     ("ｘ = 1\ny = x.__dict__\n", "underscore", 2, 5),
     ("α = 1\n", "ASCII", 1, 1),
-    ("x = torch.tensor(1.0)\nx.grad = None\n", "'.data'", 2, 1),
+    ("x = torch.tensor(1.0)\nx.grad = x\n", "x.grad = None", 2, 1),
+    ("x = torch.tensor(1.0)\nx.shape = 1\n", "'.shape' cannot be assigned", 2, 1),
     ("print(*[1, 2], **{})\n", "'**'", 1, 16),
     ("x = 1\ndel x\n", "del", 2, 1),
     ("global x\n", "global", 1, 1),
@@ -96,3 +99,73 @@ def test_string_literal_limit():
 
 def test_integer_literal_limit():
     assert "too large" in refused(f"n = {10 ** 1300}\n").detail
+
+
+STUDENT_CONSTRUCTS = """
+import torch
+import torch.nn as nn
+import torch.optim
+import torchviz
+from math import exp
+x = torch.tensor(2.0, requires_grad=True)
+opt = torch.optim.SGD([x], lr=0.1, momentum=0.9)
+losses = []
+for step in range(10):
+    opt.zero_grad()
+    loss = (x - 3) ** 2
+    loss.backward(retain_graph=True)
+    opt.step()
+    losses.append(loss.item())
+with torch.no_grad():
+    x -= 0.1 * x.grad
+    x.data -= 0.1
+x.grad = None
+h = torch.zeros(3)
+h[0] = x * 2
+h[1:] += 1
+sq = [v ** 2 for v in losses if v > 0]
+d = {k: v for k, v in enumerate(sq)}
+g = sum(v for v in sq)
+f = lambda t, k=2: t ** k
+print(f(3, k=3), f"{g:.3f} {x!r}", "{:>8.2f} {name}".format(g, name=1))
+def outer(a, b=1):
+    def inner(c):
+        return a * c + b
+    return inner
+print(outer(2, b=3)(4))
+while g > 1:
+    g /= 2
+    if g < 3:
+        break
+assert g > 0, "positive"
+for i, (a, b) in enumerate(zip([1], [2])):
+    print(*[a, b], sep=',')
+torchviz.make_dot(loss).render("g")
+model = nn.Sequential(nn.Linear(2, 1), nn.ReLU())
+criterion = nn.MSELoss(reduction='mean')
+ps = list(model.parameters())
+print(model[0].weight, torch.autograd.grad(loss, [x], create_graph=True, allow_unused=True))
+"""
+
+
+def test_what_students_write_passes_the_check():
+    assert len(language.check(STUDENT_CONSTRUCTS).tree.body) > 20
+
+
+@pytest.mark.parametrize("source, message", [
+    ("with torch.no_grad() as g:\n    pass\n", "torch.no_grad()"),
+    ("with torch.no_grad(), torch.enable_grad():\n    pass\n", "one at a time"),
+    ("with torch.autograd.set_grad_enabled(False):\n    pass\n", "torch.no_grad()"),
+    ("x = torch.optim.RMSprop([])\n", "SGD"),
+    ("x = torch.nn.Conv2d(1, 1, 3)\n", "Linear"),
+    ("def f(x, scale=0.1):\n    return x\ng = f\nprint(f(1, scale=2), g(1, scale=2))\n",
+     "'scale='"),
+    ("def f(x, device=0):\n    return x\nprint(torch.ones(2, device='cpu'))\n", "device="),
+    ("def f(device):\n    return device\nf = torch.ones\nf(2, device='cpu')\n", "device="),
+    ("s = f'{1:>101}'\n", "widths are limited to 100"),
+    ("s = '{:.21f}'.format(1.0)\n", "precisions are limited to 20"),
+    ("a, *b = [1, 2]\n", "'*' is allowed only"),
+    ("x.grad += 1\n", "x.grad = None"),
+])
+def test_the_new_constructs_keep_their_bounds(source, message):
+    assert message in refused(source).detail

@@ -10,10 +10,10 @@ and leaves the API as problem+json.
 Every subclass registers itself under its slug (the last part of the problem's `type`), so
 `from_dict` finds it; two classes with one slug are refused when the second is defined.
 """
-from webapp.core import limits
+from webapp.core import limits, messages
 
 # The members `from_dict` reads itself; the rest (retry_after included) go in as `extra`.
-FIELDS = ("type", "title", "status", "detail", "line", "column")
+FIELDS = ("type", "title", "status", "detail", "line", "column", "errors")
 
 
 class ProblemError(Exception):
@@ -29,18 +29,33 @@ class ProblemError(Exception):
         assert taken is None, f"problem slug {cls.slug!r} is taken by {taken.__name__}"
         ProblemError.registry[cls.slug] = cls
 
-    def __init__(self, detail, *, line=None, column=None, extra=None):
+    def __init__(self, detail, *, line=None, column=None, extra=None, notes=None):
         """`extra`: more members for the problem dict; its `retry_after`, if any, replaces
-        the class's."""
+        the class's. `notes`: catalogued messages, each (line, column, message id, fields),
+        in order of position: the problem lists them as `errors`, in the answer's language,
+        and its detail is the first one's text."""
         super().__init__(detail)
         self.detail = str(detail)
         self.line = line
         self.column = column
         self.extra = dict(extra or {})
         self.retry_after = self.extra.pop("retry_after", type(self).retry_after)
+        self.notes = list(notes or [])
 
-    def to_dict(self):
-        """The problem as RFC 9457 members (plus line/column and retry_after where set)."""
+    @classmethod
+    def message(cls, message_id, *, line=None, column=None, **fields):
+        """The problem whose detail is catalogued message `message_id` filled with `fields`."""
+        return cls.noted([(line, column, message_id, fields)])
+
+    @classmethod
+    def noted(cls, notes):
+        """The problem listing `notes` (see `__init__`), the first as its detail."""
+        line, column, message_id, fields = notes[0]
+        return cls(messages.text(message_id, **fields), line=line, column=column, notes=notes)
+
+    def to_dict(self, lang=messages.DEFAULT_LANGUAGE):
+        """The problem as RFC 9457 members (plus line/column, the listed errors and
+        retry_after where set), its detail in `lang` where the catalog has it."""
         problem = {
             "type": f"/problems/{self.slug}",
             "title": self.title,
@@ -50,6 +65,8 @@ class ProblemError(Exception):
         if self.line is not None:
             problem["line"] = self.line
             problem["column"] = self.column
+        if self.notes:
+            problem.update(noted_members(self.notes, lang))
         if self.retry_after is not None:
             problem["retry_after"] = self.retry_after
         problem.update(self.extra)
@@ -60,14 +77,28 @@ class ProblemError(Exception):
         """The `ProblemError` that `to_dict` made `problem` from (its class found by slug)."""
         cls = ProblemError.registry.get(problem.get("type", "").rsplit("/", 1)[-1], ProblemError)
         extra = {k: v for k, v in problem.items() if k not in FIELDS}
+        notes = [(e["line"], e["column"], e["message"], e["arguments"])
+                 for e in problem.get("errors", ())]
         return cls.restored(problem, problem.get("detail", ""), line=problem.get("line"),
-                            column=problem.get("column"), extra=extra)
+                            column=problem.get("column"), extra=extra, notes=notes)
 
     @classmethod
     def restored(cls, problem, detail, **fields):
         """An instance from a problem dict; classes whose status or title vary per instance
         read them from `problem` here."""
         return cls(detail, **fields)
+
+
+def noted_members(notes, lang):
+    """`detail` and `errors` of a problem with catalogued notes: at most
+    MAX_REPORTED_PROBLEMS listed, `errors_total` counting them all when there are more."""
+    errors = [{"line": line, "column": column, "detail": messages.text(message_id, lang, **fields),
+               "message": message_id, "arguments": fields}
+              for line, column, message_id, fields in notes[:limits.MAX_REPORTED_PROBLEMS]]
+    members = {"detail": errors[0]["detail"], "errors": errors}
+    if len(notes) > limits.MAX_REPORTED_PROBLEMS:
+        members["errors_total"] = len(notes)
+    return members
 
 
 class BadRequest(ProblemError):

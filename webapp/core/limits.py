@@ -46,3 +46,8 @@ MAX_QUEUED_EVALUATIONS = 8
 # child that uses its whole CPU budget while sharing its processor two ways.
 MAX_QUEUE_WAIT_S = 2 * CPU_TIME_LIMIT_S + 2.0
 RETRY_AFTER_S = 2
+
+# The language checker's answer and the formats a program may write.
+MAX_REPORTED_PROBLEMS = 20        # refused constructs listed in one answer (all are counted)
+MAX_FORMAT_WIDTH = 100            # f"{x:100}", "{:>100}".format(x)
+MAX_FORMAT_PRECISION = 20         # f"{x:.20f}": more than float64 has digits for

@@ -49,14 +49,51 @@ MATH_NAMES = frozenset("""
 """.split())
 
 KEYWORDS = frozenset("""
-    requires_grad dtype dim keepdim sep end gradient min max steps reduction negative_slope
-    alpha beta p eps weight bias start step out_features num_classes unbiased correction
+    requires_grad dtype dim keepdim sep end flush gradient min max steps reduction
+    negative_slope alpha beta p eps weight bias start step out_features num_classes unbiased
+    correction
+    retain_graph create_graph inputs outputs grad_outputs allow_unused
+    lr momentum dampening nesterov weight_decay betas amsgrad maximize
+    in_features inplace label_smoothing ignore_index key reverse strict default
 """.split())
+
+# torch.autograd, the grad-mode context managers (`with torch.no_grad():` only), torch.optim
+# and the torch.nn modules a program may build, with what their objects offer.
+AUTOGRAD_FUNCTIONS = frozenset({"grad", "backward"})
+GRAD_MODES = frozenset({"no_grad", "enable_grad"})
+OPTIMIZERS = frozenset({"SGD", "Adam"})
+OPTIMIZER_MEMBERS = frozenset({"step", "zero_grad", "param_groups"})
+NN_MODULES = frozenset({"Linear", "Sequential", "ReLU", "Sigmoid", "Tanh", "MSELoss",
+                        "CrossEntropyLoss"})
+MODULE_MEMBERS = frozenset({"weight", "bias", "parameters", "named_parameters", "in_features",
+                            "out_features", "zero_grad"})
+
+# In-place tensor methods (autograd's own rules: a leaf that requires grad only under
+# `torch.no_grad()`, CopySlices for index assignment).
+INPLACE_TENSOR_METHODS = frozenset("""
+    add_ sub_ mul_ div_ pow_ neg_ abs_ exp_ log_ sqrt_ sin_ cos_ tanh_ sigmoid_ relu_
+    clamp_ clip_ copy_ zero_ fill_ requires_grad_ normal_ uniform_
+""".split())
+
+# Methods of Python's own lists, dicts and strings.
+LIST_METHODS = frozenset({"append", "extend", "pop", "insert", "index", "count"})
+DICT_METHODS = frozenset({"items", "keys", "values", "get"})
+STRING_METHODS = frozenset({"format"})
+
+TORCHVIZ_NAMES = frozenset({"make_dot"})
+TORCHVIZ_MEMBERS = frozenset({"render"})     # make_dot(y).render(...): draws nothing
 
 # Names a program may use as attributes anywhere: checked before anything runs.
 ATTRIBUTE_NAMES = (TORCH_FUNCTIONS | TORCH_VALUE_NAMES | FUNCTIONAL_FUNCTIONS | TENSOR_METHODS
-                   | TENSOR_ATTRIBUTES | MATH_NAMES | {"nn", "functional"})
+                   | TENSOR_ATTRIBUTES | MATH_NAMES | {"nn", "functional", "autograd", "optim"}
+                   | AUTOGRAD_FUNCTIONS | GRAD_MODES | OPTIMIZERS | OPTIMIZER_MEMBERS
+                   | NN_MODULES | MODULE_MEMBERS | INPLACE_TENSOR_METHODS | LIST_METHODS
+                   | DICT_METHODS | STRING_METHODS | TORCHVIZ_NAMES | TORCHVIZ_MEMBERS)
+
+# Attributes a program may assign to: `x.data = ...` (also `-=`), and `x.grad = None`.
+STORABLE_ATTRIBUTES = frozenset({"data", "grad"})
 
 BUILTIN_NAMES = frozenset("""
-    print range len abs min max float int round sum bool str list tuple True False None
+    print range len abs min max float int round sum bool str list tuple dict enumerate zip
+    reversed sorted any all isinstance True False None
 """.split())
