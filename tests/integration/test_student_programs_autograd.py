@@ -296,18 +296,20 @@ for i in range(4):
     loss = ((w - 2) ** 2).sum()
     loss.backward()
     opt.step()
-    opt.param_groups[0]["lr"] = opt.param_groups[0]["lr"] * 0.5
+    for group in opt.param_groups:
+        group["lr"] = group["lr"] * 0.5
 print(w, opt.param_groups[0]["lr"])
 """,
     "lr-halved-in-place": """
 w = torch.tensor(4.0, requires_grad=True)
 opt = torch.optim.SGD([w], lr=0.2)
+group = opt.param_groups[0]
 for i in range(3):
     opt.zero_grad()
     loss = w ** 2
     loss.backward()
     opt.step()
-    opt.param_groups[0]["lr"] *= 0.5
+    group["lr"] *= 0.5
 print(w.item(), opt.param_groups[0]["lr"])
 """,
     "cross-entropy-on-a-tiny-batch": """
@@ -349,8 +351,8 @@ for i in range(3):
     layer.zero_grad()
     loss.backward()
     with torch.no_grad():
-        layer.weight -= 0.1 * layer.weight.grad
-        layer.bias -= 0.1 * layer.bias.grad
+        layer.weight.sub_(0.1 * layer.weight.grad)
+    layer.bias.data -= 0.1 * layer.bias.grad
 print(layer.weight, layer.bias)
 """,
     "parameters-used-directly": """
@@ -498,9 +500,8 @@ opt = torch.optim.SGD([h], lr=0.1)
 w = torch.tensor(1.0, requires_grad=True)
 opt = torch.optim.Adam([w], lr=-1.0)
 """,
-    "grad-of-another-size": """
-x = torch.tensor([1.0, 2.0], requires_grad=True)
-x.grad = torch.zeros(3)
+    "sequential-of-something-else": """
+model = nn.Sequential(nn.Linear(2, 2), 3)
 """,
     "linear-layer-of-the-wrong-size": """
 layer = nn.Linear(3, 2)

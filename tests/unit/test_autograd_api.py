@@ -83,6 +83,14 @@ def test_grad_mode_comes_back_however_the_body_ends():
     assert not interpreter.globals["y"].requires_grad and interpreter.globals["z"].requires_grad
 
 
+def test_a_layers_parameter_updated_in_place_is_given_back_to_it():
+    interpreter = interpret(LAYER + "y = layer(torch.ones(2)).sum()\ny.backward()\n"
+                            "w = layer.weight.detach().clone()\nwith torch.no_grad():\n"
+                            "    layer.weight -= 0.5 * layer.weight.grad\n")
+    layer = interpreter.globals["layer"].module
+    assert torch.equal(layer.weight.detach(), interpreter.globals["w"] - 0.5)
+
+
 def test_only_listed_attributes_are_assigned():
     assert "'.weight'" in refused(LAYER + "layer.weight = torch.ones(1, 2)\n", NotAllowed).detail
     assert "'.shape'" in refused("x = torch.ones(2)\nx.shape = 3\n", NotAllowed).detail
