@@ -207,3 +207,21 @@ def test_torch_autograd_grad_arguments_are_checked_like_python():
     assert body["detail"] == "grad() missing 1 required positional argument: 'inputs'"
     body = problem("x = torch.tensor(1.0, requires_grad=True)\ng = torch.autograd.grad(1, x)\n")
     assert "must be a tensor" in body["detail"] and body["status"] == 422
+
+
+def test_a_sequential_holds_at_most_its_limit_of_layers_nested_ones_counted(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_SEQUENTIAL_LAYERS", 8)
+    doubling = "import torch.nn as nn\nm = nn.Sequential(nn.Tanh())\n" + \
+        "m = nn.Sequential(m, m)\n" * 3
+    assert len(interpret(doubling).globals["m"]) == 2
+    problem_ = refused(doubling + "m = nn.Sequential(m, nn.Tanh())\n", LimitExceeded)
+    assert "at most 8 layers" in problem_.detail and problem_.line == 6
+
+
+def test_each_layer_a_sequential_calls_is_a_step(monkeypatch):
+    source = "import torch.nn as nn\nm = nn.Sequential(nn.Tanh(), nn.Tanh(), nn.Tanh())\n" \
+             "y = m(torch.ones(1))\n"
+    monkeypatch.setattr(limits, "MAX_STEPS", 6)
+    interpret(source)                           # 3 statements and 3 layers
+    monkeypatch.setattr(limits, "MAX_STEPS", 5)
+    assert "steps" in refused(source, LimitExceeded).detail

@@ -9,6 +9,7 @@ MAX_STRING_CHARS = 1_000          # a string literal or a string built by the pr
 MAX_LIST_ITEMS = 10_000           # a list or tuple built by the program
 MAX_INT_BITS = 4_096              # Python integers (10**10**8 stops here)
 MAX_CALL_DEPTH = 16               # user functions calling each other
+MAX_SEQUENTIAL_LAYERS = 1_000     # layers one nn.Sequential holds (a nested one: all its own)
 MAX_STDOUT_CHARS = 65_536         # print output kept; the rest is cut with a warning
 
 # Tensors.

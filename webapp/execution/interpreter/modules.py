@@ -17,6 +17,7 @@ import math
 import torch
 import torch.nn.functional as F
 
+from webapp.core import limits
 from webapp.core.errors import LimitExceeded
 from webapp.execution.interpreter.flow import position, run_failed
 from webapp.execution.interpreter.guard import check_shape
@@ -112,13 +113,19 @@ class Sequential(Module):
     def __init__(self, module, layers):
         super().__init__(module)
         self.layers = layers
+        self.size = layer_count(layers)
 
     def __len__(self):
         return len(self.layers)
 
     def call(self, interpreter, args, kwargs, node):
+        """Each layer in turn, each call counted as a step of the program."""
         value = arguments("forward", {"input": None}, args, kwargs, node, required=1)["input"]
         for layer in self.layers:
+            interpreter.steps += 1
+            if interpreter.steps > limits.MAX_STEPS:
+                raise LimitExceeded(f"The program ran more than {limits.MAX_STEPS:,} steps.",
+                                    **position(node))
             value = layer.call(interpreter, (value,), {}, node)
         return value
 
@@ -133,6 +140,11 @@ class Sequential(Module):
     def named(self):
         return [(f"[{i}]{suffix}", p) for i, layer in enumerate(self.layers)
                 for suffix, p in layer.named()]
+
+
+def layer_count(layers):
+    """How many layers `layers` hold, a nested Sequential's counted in full."""
+    return sum(layer.size if isinstance(layer, Sequential) else 1 for layer in layers)
 
 
 def parameters(module, interpreter, args, kwargs, node):
@@ -184,6 +196,11 @@ def make_sequential(interpreter, args, kwargs, node):
         if not isinstance(layer, Module):
             raise run_failed(TypeError(f"{type(layer).__name__} is not a Module subclass"),
                              node)
+    size = layer_count(args)
+    if size > limits.MAX_SEQUENTIAL_LAYERS:
+        raise LimitExceeded(f"An nn.Sequential may hold at most {limits.MAX_SEQUENTIAL_LAYERS:,} "
+                            f"layers, nested ones counted (this one would hold {size:,}).",
+                            **position(node))
     return Sequential(build(nn.Sequential, node, *(layer.module for layer in args)),
                       list(args))
 
