@@ -10,7 +10,8 @@ import ast
 import pytest
 import torch
 
-from tests.support.documents import document_of, inputs_by_name, nodes_of, problem
+from tests.support.documents import document_of, inputs_by_name, nodes_of, problem, run
+from tests.support.reference import pytorch_run
 from tests.support.numbers import close
 from webapp.core import limits
 from webapp.core.errors import LimitExceeded, NotAllowed, ProblemError, RunFailed
@@ -225,3 +226,23 @@ def test_each_layer_a_sequential_calls_is_a_step(monkeypatch):
     interpret(source)                           # 3 statements and 3 layers
     monkeypatch.setattr(limits, "MAX_STEPS", 5)
     assert "steps" in refused(source, LimitExceeded).detail
+
+
+def test_the_numerics_lesson_takes_a_training_loops_leaves_at_its_last_backward():
+    source = ("import torch\nx = torch.tensor([1.0, -2.0], requires_grad=True)\n"
+              "for i in range(3):\n    loss = (x ** 3).sum()\n    loss.backward()\n"
+              "    with torch.no_grad():\n        x -= 0.1 * x.grad\n    x.grad = None\n")
+    _, calls = pytorch_run(source)
+    lesson = run(source, lesson="numerics")["lesson"]
+    (row,) = lesson["inputs"]
+    assert close(row["grad"], calls[-1]["x"])     # (its differences are of the whole loop)
+
+
+def test_the_numerics_lesson_sees_a_layers_parameters_as_inputs():
+    source = ("import torch\nimport torch.nn as nn\nlayer = nn.Linear(2, 1)\n"
+              "loss = (layer(torch.tensor([1.0, 3.0])) ** 2).sum()\nloss.backward()\n")
+    _, calls = pytorch_run(source)
+    rows = run(source, lesson="numerics")["lesson"]["inputs"]
+    assert [row["shape"] for row in rows] == [[1, 2], [1]]
+    assert close(rows[0]["grad"], calls[-1]["layer.weight"])
+    assert close(rows[1]["central"], calls[-1]["layer.bias"], rel=1e-4)

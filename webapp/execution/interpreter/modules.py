@@ -179,6 +179,9 @@ def make_linear(interpreter, args, kwargs, node):
     layer = build(nn.Linear, node, call["in_features"], call["out_features"],
                   bias=bool(call["bias"]))
     interpreter.guard.hold(layer, sum(p.numel() for p in layer.parameters()))
+    if interpreter.on_tensor is not None:        # the lessons see its parameters as leaves
+        for parameter in layer.parameters():
+            interpreter.on_tensor(parameter)
     return Linear(layer)
 
 
