@@ -216,6 +216,13 @@ z = a * 3
 grads = torch.autograd.grad(z, [a, b], allow_unused=True)
 print(grads)
 """,
+    "autograd-grad-to-different-inputs-frees-only-their-paths": """
+a = torch.tensor(1.0, requires_grad=True)
+b = torch.tensor(2.0, requires_grad=True)
+y = torch.exp(a) + b * b
+print(torch.autograd.grad(y, [b]))
+print(torch.autograd.grad(y, [a]))
+""",
     "backward-with-a-gradient-on-a-vector": """
 x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
 y = x ** 2
@@ -480,6 +487,14 @@ x = torch.tensor(2.0, requires_grad=True)
 y = torch.sin(x)
 g = torch.autograd.grad(y, x)
 g = torch.autograd.grad(y, x)
+""",
+    "autograd-grad-again-through-a-freed-path": """
+a = torch.tensor(1.0, requires_grad=True)
+b = torch.tensor(2.0, requires_grad=True)
+y = torch.exp(a) + b * b
+g = torch.autograd.grad(y, [b])
+g = torch.autograd.grad(y, [a])
+g = torch.autograd.grad(y, [b])
 """,
     "autograd-grad-of-an-unused-input": """
 a = torch.tensor(1.0, requires_grad=True)

@@ -113,12 +113,18 @@ class Recorder:
         """(the nodes a backward pass from `tensor` runs, to `inputs` or to every leaf; each
         leaf's state now), after refusing a pass through freed buffers as PyTorch does."""
         root = tensor.grad_fn if isinstance(tensor, torch.Tensor) else None
-        nodes = walk(root) if root is not None else []
-        passed = passed_nodes(nodes, inputs)
-        for fn in passed:
+        operations, leaves = [], []
+        for fn in walk(root) if root is not None else ():
+            if is_leaf_node(fn):
+                leaves.append(leaf_state(fn.variable))
+            else:
+                operations.append(fn)
+        if inputs is not None:
+            operations = passed_nodes(operations, inputs)
+        for fn in operations:
             if fn.metadata.get("freed") and has_saved_tensors(fn):
                 raise RuntimeError(second_backward_message())
-        return passed, [leaf_state(fn.variable) for fn in nodes if is_leaf_node(fn)]
+        return operations, leaves
 
     def end_pass(self, tensor, gradient, nodes, leaves, retain_graph, create_graph,
                  noted=True):
@@ -134,22 +140,21 @@ class Recorder:
             root.metadata["backward"] = BackwardCall(self.backward_calls, seed, leaves)
 
 
-def passed_nodes(nodes, inputs):
-    """Of `nodes` (a graph's `walk`), those autograd's engine runs in a pass to `inputs`
-    (tensors; None: every leaf): the nodes from which an input's node can be reached."""
-    if inputs is None:
-        return nodes
+def passed_nodes(operations, inputs):
+    """Of `operations` (a graph's op nodes), those autograd's engine runs in a pass to
+    `inputs` (tensors): the nodes from which an input's node can be reached."""
     leaves = {id(tensor) for tensor in inputs if tensor.grad_fn is None}
     targets = {tensor.grad_fn for tensor in inputs if tensor.grad_fn is not None}
-    targets |= {fn for fn in nodes if is_leaf_node(fn) and id(fn.variable) in leaves}
     consumers = {}
-    for fn in nodes:
+    for fn in operations:
         for source, _ in fn.next_functions:
             consumers.setdefault(source, []).append(fn)
+            if source is not None and is_leaf_node(source) and id(source.variable) in leaves:
+                targets.add(source)
     reached, stack = set(), list(targets)
     while stack:
         for consumer in consumers.get(stack.pop(), ()):
             if consumer not in reached:
                 reached.add(consumer)
                 stack.append(consumer)
-    return [fn for fn in nodes if fn in reached]
+    return [fn for fn in operations if fn in reached]

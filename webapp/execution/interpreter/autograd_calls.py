@@ -23,7 +23,8 @@ GRAD_PARAMETERS = {"outputs": None, "inputs": None, "grad_outputs": None,
 
 def backward(interpreter, tensor, args, kwargs, node):
     """`tensor.backward(...)`: None, as in PyTorch."""
-    call = arguments("backward", BACKWARD_PARAMETERS, args, kwargs, node)
+    call = arguments("backward", BACKWARD_PARAMETERS, args, kwargs, node) if args or kwargs \
+        else BACKWARD_PARAMETERS
     inputs = call["inputs"]
     if inputs is not None:
         inputs = tensors(inputs, "inputs", node)

@@ -100,23 +100,24 @@ def optimizer(cls):
         call = arguments(cls.__name__, {"params": None, **OPTIONS[cls]}, args, kwargs, node,
                          required=1)
         params = call.pop("params")
-        tensors = list(params) if isinstance(params, (list, tuple)) else params
-        if isinstance(tensors, list):
-            for value in tensors:
+        if isinstance(params, (list, tuple)):
+            for value in params:
                 if not isinstance(value, Tensor):
                     raise run_failed(TypeError(f"optimizer can only optimize Tensors, but one "
                                                f"of the params is {type(value).__name__}"),
                                      node)
-            try:
-                interpreter.guard.check_room(state_elements(cls, call, tensors))
-            except LimitExceeded as problem:
-                problem.line, problem.column = position(node).values()
-                raise
         try:
-            made = cls(tensors, **call)
+            made = cls(params, **call)
         except (RuntimeError, TypeError, ValueError) as error:
             raise run_failed(error, node) from None
-        interpreter.guard.hold(made, state_elements(cls, call, tensors))
+        # The state is made by the first step(): counted now, before any of it exists.
+        elements = state_elements(cls, call, made.param_groups[0]["params"])
+        try:
+            interpreter.guard.check_room(elements)
+        except LimitExceeded as problem:
+            problem.line, problem.column = position(node).values()
+            raise
+        interpreter.guard.hold(made, elements)
         return Optimizer(made)
     return Function(cls.__name__, make)
 
