@@ -246,3 +246,20 @@ def test_the_numerics_lesson_sees_a_layers_parameters_as_inputs():
     assert [row["shape"] for row in rows] == [[1, 2], [1]]
     assert close(rows[0]["grad"], calls[-1]["layer.weight"])
     assert close(rows[1]["central"], calls[-1]["layer.bias"], rel=1e-4)
+
+
+def test_an_in_place_change_of_a_view_is_drawn_on_its_base():
+    source = ("x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)\na = x * 2\n"
+              "a[0:2].zero_()\ny = (a * x).sum()\ny.backward()\n")
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    a = x * 2
+    before = a.detach().clone()
+    a[0:2].zero_()
+    (a * x).sum().backward()
+    doc = document_of(source)
+    assert doc["warnings"] == []
+    by_label = {n["label"]: n for n in doc["graph"]["nodes"]}
+    assert by_label["[0:2].zero_"]["name"] == "a" and close(by_label["[0:2].zero_"]["value"], a)
+    assert close(by_label["mul"]["value"], before) or any(
+        n["label"] == "mul" and close(n["value"], before) for n in doc["graph"]["nodes"])
+    assert close(inputs_by_name(doc)["x"]["grad"], x.grad)

@@ -9,6 +9,7 @@ for `trace` to replay at that moment. Runs inside the sandbox child.
 """
 import functools
 import itertools
+import operator
 import weakref
 
 import torch
@@ -32,6 +33,11 @@ def second_backward_message():
     except RuntimeError as error:
         return str(error)
     return "Trying to backward through the graph a second time."     # no torch says otherwise
+
+
+# How an augmented assignment on a view reads in a label: `h[0] += ...` is `[0] +=`.
+OPERATOR_LABELS = {operator.add: " +=", operator.sub: " -=", operator.mul: " *=",
+                   operator.truediv: " /=", operator.pow: " **="}
 
 
 class Recorder:
@@ -62,6 +68,25 @@ class Recorder:
                 changed.metadata.get("name")
             if name is not None:
                 metadata["name"] = name
+
+    def record_base(self, view, func, args, kwargs, label):
+        """After an in-place operation on a view (`h[0:2].zero_()`): autograd gave the view's
+        base a CopySlices node; note it as the same call, labelled `[0:2].zero_`, named as
+        the base was."""
+        base = view._base
+        fn = base.grad_fn
+        if fn is None or "sequence" in fn.metadata:
+            return
+        view_node = args[0].node if isinstance(args[0], Snapshot) else None
+        view_label = view_node.metadata.get("label") if view_node is not None and \
+            not isinstance(view_node, torch.Tensor) else None
+        written = label or OPERATOR_LABELS.get(func, getattr(func, "__name__", "op"))
+        self.record(base, func, args, kwargs, f"{view_label or 'view'}{written}")
+        previous = fn.next_functions[0][0] if fn.next_functions else None
+        name = self.name_of(base) if previous is None or is_leaf_node(previous) else \
+            previous.metadata.get("name")
+        if name is not None:
+            fn.metadata["name"] = name
 
     @staticmethod
     def protect_value(tensor):

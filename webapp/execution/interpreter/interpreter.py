@@ -221,6 +221,9 @@ class Interpreter:
             if result.grad_fn is not None:
                 self.recorder.record(result, replay_as or func, before or freeze(args), kwargs,
                                      label, in_place=before is not None)
+                if before is not None and result._base is not None:    # h[0:2].zero_()
+                    self.recorder.record_base(result, replay_as or func, before, kwargs,
+                                              label and "." + label)
             elif self.on_tensor is not None:
                 self.on_tensor(result)
         return result
@@ -229,6 +232,8 @@ class Interpreter:
         """Before an in-place operation: keep the recorded value of the tensor it changes;
         its operands as they are now when autograd will record the change (else None)."""
         self.recorder.protect_value(args[0])
+        if isinstance(args[0], Tensor) and args[0]._base is not None:
+            self.recorder.protect_value(args[0]._base)      # a view's change is its base's
         for value in args:
             if isinstance(value, Tensor) and value.requires_grad:
                 return freeze(args, in_place=True)
