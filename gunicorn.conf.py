@@ -28,6 +28,7 @@ def on_starting(server):
     from webapp.sandbox.client import Sandbox
     sandbox = Sandbox()
     sandbox.ensure_running()
+    sandbox.supervise()
     os.environ["AUTOGRAD_FORKSERVER_SOCKET"] = sandbox.path
     server.autograd_sandbox = sandbox
 

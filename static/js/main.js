@@ -147,6 +147,11 @@ class App {
     }
     this.source = source;
     this.load(result.doc, result.svgText, result.svgError);
+    if (!this.index) {  // the program recorded no graph: its output and the warning say why
+      this.player.load(0);
+      this.saveUrl();
+      return;
+    }
     const count = this.index.timeline.length;
     const start = step ?? (autoplay && !reducedMotion() ? BEFORE_START : count - 1);
     if (input) this.paths.choose(this.paths.inputIdByName(input));
@@ -160,7 +165,7 @@ class App {
   async fetchGraphAndDrawing(source) {
     let doc;
     try {
-      doc = await fetchGraph(this.urls, source);
+      doc = await fetchGraph(this.urls, source, language());
     } catch (error) {
       return {error};
     }
@@ -199,13 +204,16 @@ class App {
   }
 
   load(doc, svgText, svgError) {
-    this.index = indexGraph(doc);
-    const drawn = svgText !== null && this.view.show(svgText);
+    const recorded = doc.graph.nodes.length > 0;
+    this.index = recorded ? indexGraph(doc) : null;
+    if (!recorded) this.view.clear();
+    const drawn = recorded && svgText !== null && this.view.show(svgText);
     $("graph-empty").hidden = drawn;
     if (drawn) this.zoom.attach(this.view.svg);
+    else if (!recorded) $("graph-empty").textContent = t("graph.nothing_recorded");
     else $("graph-empty").textContent = t("graph.not_drawn", {detail: svgError?.message ?? ""});
     this.paths.load(this.index);
-    this.lessons.load(this.index, this.source);
+    this.lessons.load(this.index, recorded ? this.source : null);
     $("stdout").textContent = doc.stdout || "";
     $("stdout-box").hidden = !doc.stdout;
     const warnings = (doc.warnings || []).map((text) => {
@@ -215,7 +223,7 @@ class App {
     });
     $("warnings").replaceChildren(...warnings);
     $("warnings-box").hidden = !warnings.length;
-    this.exports.show(true);
+    this.exports.show(recorded);
   }
 
   // Fetch the drawing again (theme or language changed) and put back the step and the path.

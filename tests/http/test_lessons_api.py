@@ -32,6 +32,15 @@ def test_numerics_answers_with_the_lesson(client):
     assert_problem(client.post("/api/numerics", data="x", content_type="text/plain"), 415)
 
 
+def test_an_input_named_none_does_not_answer_for_the_absent_input(client):
+    """The cache used to key lessons by each value's text: "None" and None were one key."""
+    assert_problem(client.post("/api/numerics", json={"source": SIN_EXP, "input": "None"}),
+                   422, detail="'None' is not an input")
+    response = client.post("/api/numerics", json={"source": SIN_EXP})
+    assert response.status_code == 200, response.json
+    assert response.json["inputs"][0]["name"] == "x"
+
+
 @pytest.mark.parametrize("body, detail", [
     ({"lr": 0}, "'lr' must be a number above 0"),
     ({"lr": "fast"}, "'lr' must be"),

@@ -84,3 +84,18 @@ def test_a_parameter_an_endpoint_does_not_document_is_ignored(client, spec):
             response = ask(client, path, method,
                            {"source": PROGRAM, name: BAD[PARAMETERS[name].kind]})
             assert response.status_code == 200, (path, name, response.json)
+
+
+@pytest.mark.parametrize("query", ["seed=%D9%A1", "seed=%201", "seed=1_0", "step=%C2%B3",
+                                   "scale=1_0", "scale=%D9%A2"])
+def test_numbers_in_a_query_are_ascii_digits_only(client, query):
+    answer = client.get(f"/api/graph.png?source={PROGRAM.replace(chr(10), '%0A')}&{query}")
+    body = assert_problem(answer, 400)
+    assert body["detail"].startswith(f"'{query.split('=')[0]}' must be")
+
+
+def test_a_json_body_nested_thirty_thousand_deep_is_a_400(client):
+    deep = "[" * 30_000 + "]" * 30_000
+    answer = client.post("/api/graph", data='{"source": "x = 1", "seed": ' + deep + "}",
+                         content_type="application/json")
+    assert assert_problem(answer, 400)["detail"] == "The JSON body is nested too deeply."

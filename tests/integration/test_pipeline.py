@@ -21,13 +21,19 @@ def test_the_sandboxed_document_equals_the_in_process_one():
     ("import os\n", 400, "not-allowed"),
     ("x = (\n", 400, "syntax-error"),
     ("x = torch.tensor(3, requires_grad=True)\n", 422, "run-failed"),
-    ("x = 1 + 2\n", 422, "no-graph"),
 ])
 def test_problems_are_raised_as_problem_errors(source, status, slug):
     with pytest.raises(ProblemError) as raised:
         pipeline.graph_document(source)
     assert raised.value.status == status
     assert raised.value.to_dict()["type"] == f"/problems/{slug}"
+
+
+def test_an_output_without_a_graph_is_a_problem_and_a_program_without_one_is_not():
+    with pytest.raises(ProblemError) as raised:
+        pipeline.graph_document("x = torch.tensor(2.0)\n", output="x")
+    assert raised.value.to_dict()["type"] == "/problems/no-graph"
+    assert pipeline.graph_document("x = torch.tensor(2.0)\nprint(x)\n")["stdout"] == "tensor(2.)\n"
 
 
 def test_the_same_program_is_evaluated_once_and_drawn_once():

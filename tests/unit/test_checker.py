@@ -1,4 +1,6 @@
 """The language checker: what is refused before anything runs, with line and column."""
+import json
+
 import pytest
 
 from webapp import language
@@ -140,7 +142,7 @@ while g > 1:
 assert g > 0, "positive"
 for i, (a, b) in enumerate(zip([1], [2])):
     print(*[a, b], sep=',')
-torchviz.make_dot(loss).render("g")
+torchviz.make_dot(loss)
 model = nn.Sequential(nn.Linear(2, 1), nn.ReLU())
 criterion = nn.MSELoss(reduction='mean')
 ps = list(model.parameters())
@@ -166,6 +168,115 @@ def test_what_students_write_passes_the_check():
     ("s = '{:.21f}'.format(1.0)\n", "precisions are limited to 20"),
     ("a, *b = [1, 2]\n", "'*' is allowed only"),
     ("x.grad += 1\n", "x.grad = None"),
+    ("make_dot(y).render('graph')\n", "Leave out .render"),
 ])
 def test_the_new_constructs_keep_their_bounds(source, message):
     assert message in refused(source).detail
+
+
+THREE_REFUSED = ("x = torch.tensor(2.0, requires_grad=True)\n"
+                 "try:\n    y = x.__class__\nexcept:\n    pass\n"
+                 "opt = torch.optim.RMSprop([x], lr=0.1)\n")
+
+
+def test_every_refused_construct_comes_in_one_answer_by_position():
+    problem = refused(THREE_REFUSED)
+    errors = problem.to_dict()["errors"]
+    assert [(e["line"], e["column"], e["message"]) for e in errors] == [
+        (2, 1, "no-try"), (3, 9, "underscore-name"), (6, 7, "not-in-optim")]
+    assert (problem.line, problem.column, problem.detail) == (2, 1, errors[0]["detail"])
+    assert "Adam, SGD" in errors[2]["detail"]
+
+
+def test_the_answer_comes_in_japanese_when_asked():
+    problem = refused(THREE_REFUSED).to_dict("ja")
+    assert [e["detail"] for e in problem["errors"]] == [
+        "try は使えません。エラーはそのまま行番号付きで表示されます。事前に if で確かめてください。",
+        "アンダースコアで始まる名前は使えません: '__class__'。",
+        "torch.optim の '.RMSprop' は使えません。使える最適化手法は Adam, SGD です。"]
+    assert problem["detail"] == problem["errors"][0]["detail"]
+
+
+def test_the_answer_survives_the_trip_through_the_sandbox_and_the_cache():
+    from webapp.core.errors import ProblemError
+    original = refused(THREE_REFUSED)
+    restored = ProblemError.from_dict(json.loads(json.dumps(original.to_dict())))
+    assert type(restored) is NotAllowed
+    assert restored.to_dict("ja") == original.to_dict("ja")
+
+
+def test_at_most_the_limit_is_listed_and_all_are_counted():
+    source = "".join(f"x{i} = y.__a\n" for i in range(limits.MAX_REPORTED_PROBLEMS + 5))
+    problem = refused(source).to_dict()
+    assert len(problem["errors"]) == limits.MAX_REPORTED_PROBLEMS
+    assert problem["errors_total"] == limits.MAX_REPORTED_PROBLEMS + 5
+    at_limit = "".join(f"x{i} = y.__a\n" for i in range(limits.MAX_REPORTED_PROBLEMS))
+    assert "errors_total" not in refused(at_limit).to_dict()
+
+
+@pytest.mark.parametrize("spec, accepted", [
+    (f">{limits.MAX_FORMAT_WIDTH}", True), (f">{limits.MAX_FORMAT_WIDTH + 1}", False),
+    (f".{limits.MAX_FORMAT_PRECISION}f", True), (f".{limits.MAX_FORMAT_PRECISION + 1}f", False),
+    ("+08,.3f", True), ("*^20s", True), ("10.4e", True), ("%", True), ("Q", False),
+])
+def test_format_specs_are_bounded_in_f_strings_and_format(spec, accepted):
+    for source in (f"x = 1.5\ns = f'{{x:{spec}}}'\n", f"s = '{{:{spec}}}'.format(1.5)\n"):
+        if accepted:
+            language.check(source)
+        else:
+            assert refused(source).line >= 1
+
+
+NOTEBOOK = ("[1]: import torch\n"
+            "[2]: x = torch.tensor(2.0, requires_grad=True)\n"
+            "[3]: def f(x):\n"
+            ":         return x ** 2 + 1\n"
+            ":\n"
+            "[4]: y = f(x)\n"
+            "     y.backward()\n"
+            "[5]: x.grad\n"
+            "[5]: tensor(4.)\n")
+
+
+def test_jupyter_prompts_are_pasted_like_the_repl():
+    program = language.check(NOTEBOOK)
+    assert program.pasted_from_repl
+    assert [type(s).__name__ for s in program.tree.body] == [
+        "Import", "Assign", "FunctionDef", "Assign", "Expr"]
+
+
+def test_ipython_prompts_and_outputs():
+    program = language.check("In [1]: def f(x):\n   ...:     return x + 1\n   ...: \n\n"
+                             "In [2]: f(2)\nOut[2]: 3\n")
+    assert [type(s).__name__ for s in program.tree.body] == ["FunctionDef", "Expr"]
+
+
+def test_jupyter_error_positions_count_the_prompt():
+    problem = refused("[1]: x = 1\n[2]: y = x.__class__\n")
+    assert (problem.line, problem.column) == (2, 10)
+    problem = refused("In [1]: x = 1\n   ...: y = x.__dict__\n")
+    assert (problem.line, problem.column) == (2, 13)
+
+
+def test_a_program_with_a_list_in_brackets_is_not_a_notebook():
+    assert language.check("x = [1]\nprint(x)\n").column_shift == (0, 0, 0)
+
+
+@pytest.mark.parametrize("source, line, column", [
+    ("return 1\n", 1, 1),
+    ("for i in range(3):\n    pass\nbreak\n", 3, 1),
+    ("def f():\n    continue\n", 2, 5),
+    ("for i in range(3):\n    def f():\n        break\n", 3, 9),
+])
+def test_misplaced_return_break_continue_get_python_s_own_words(source, line, column):
+    try:
+        compile(source, "<program>", "exec")       # the test's own text, as Python sees it
+    except SyntaxError as error:
+        expected = error.msg
+    problem = refused(source)
+    assert (problem.detail, problem.line, problem.column) == (expected, line, column)
+
+
+def test_return_break_and_continue_in_place_pass():
+    language.check("def f(x):\n    while x > 0:\n        x -= 1\n        if x == 2:\n"
+                   "            break\n        continue\n    return x\n")

@@ -64,3 +64,47 @@ def test_the_page_uses_keys_and_finds_them():
 def test_no_catalog_key_is_unused():
     unused = set(catalog("en")) - set(used_keys())
     assert unused == set()
+
+
+# The server's catalog of messages about a user's program (webapp/core/messages.py): the
+# checker's refusals, in both languages, with the same placeholders, each id it uses present.
+def fields_of(template):
+    import string
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_server_message_has_both_languages_with_the_same_placeholders():
+    from webapp.core.messages import LANGUAGES as SERVER_LANGUAGES
+    from webapp.core.messages import MESSAGES
+    assert set(SERVER_LANGUAGES) == set(LANGUAGES)
+    for message_id, texts in MESSAGES.items():
+        assert set(texts) == set(LANGUAGES), message_id
+        assert all(texts[lang].strip() for lang in LANGUAGES), message_id
+        assert fields_of(texts["en"]) == fields_of(texts["ja"]), message_id
+
+
+def test_every_message_id_the_code_names_is_in_the_server_catalog():
+    from webapp.core.messages import MESSAGES
+    named = set()
+    pattern = re.compile(r"""(?:refuse\([^,]+,\s*|\.message\(|refuse_name\([^,]+,\s*)f?["']([a-z-]+)["']""")
+    for path in list((REPO / "webapp" / "language").glob("*.py")) + [REPO / "webapp" / "core"
+                                                                    / "errors.py"]:
+        named |= set(pattern.findall(path.read_text(encoding="utf-8")))
+    from webapp.language.constructs import REFUSED_NODES
+    named |= set(REFUSED_NODES.values())
+    assert len(named) > 30        # the pattern still finds how the code names messages
+    kinds = {"attribute", "keyword"}                          # refuse_name(..., kind, ...)
+    named = {n for n in named if n not in kinds} | {f"{k}-{s}" for k in kinds
+                                                    for s in ("not-allowed", "close-match")}
+    named |= {f"not-in-{module}" for module in ("optim", "nn", "autograd")}
+    assert sorted(named - set(MESSAGES)) == []
+
+
+def test_every_server_message_is_used():
+    from webapp.core.messages import MESSAGES
+    code = "".join(path.read_text(encoding="utf-8") for path in (REPO / "webapp").rglob("*.py")
+                   if path.name != "messages.py")
+    prefixes = ("attribute-", "keyword-", "not-in-")       # made with an f-string
+    unused = {message_id for message_id in MESSAGES if f'"{message_id}"' not in code
+              and not message_id.startswith(prefixes)}
+    assert unused == set()

@@ -15,6 +15,10 @@ from webapp.web.parameters import MAX_SEED, PARAMETERS, parse, schema
     ("step", {"step": "4"}, 4),
     ("step", {}, None),
     ("scale", {"scale": "2.5"}, 2.5),
+    ("scale", {"scale": "1.000137"}, 1.0),       # one cache key per quarter, not per float
+    ("scale", {"scale": "3.13"}, 3.25),
+    ("scale", {"scale": "1e0"}, 1.0),
+    ("scale", {"scale": 3.9}, 4.0),
     ("scale", {}, 1.0),
     ("lr", {"lr": 100}, 100.0),
     ("start", {"start": None}, None),
@@ -34,6 +38,14 @@ def test_accepted_values(name, given, expected):
     ("seed", "²", f"'seed' must be an integer from 0 to {MAX_SEED}."),   # isdigit, not int
     ("seed", "--5", f"'seed' must be an integer from 0 to {MAX_SEED}."),
     ("seed", None, f"'seed' must be an integer from 0 to {MAX_SEED}."),
+    ("seed", " 1", f"'seed' must be an integer from 0 to {MAX_SEED}."),     # int() reads these
+    ("seed", "1_0", f"'seed' must be an integer from 0 to {MAX_SEED}."),
+    ("seed", "\u0661", f"'seed' must be an integer from 0 to {MAX_SEED}."),  # Arabic-Indic 1
+    ("step", "\u00b3", "'step' must be an integer from -1 to 4."),
+    ("scale", "1_0", "'scale' must be a number from 1 to 4."),               # float() reads
+    ("scale", "\u0662", "'scale' must be a number from 1 to 4."),
+    ("scale", "2 ", "'scale' must be a number from 1 to 4."),
+    ("scale", "inf", "'scale' must be a number from 1 to 4."),
     ("step", "5", "'step' must be an integer from -1 to 4."),
     ("step", "1.5", "'step' must be an integer from -1 to 4."),
     ("steps", "50", "'steps' must be an integer from 1 to 1000."),   # JSON only: no text

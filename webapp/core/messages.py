@@ -21,6 +21,15 @@ MESSAGES = {
     "unreadable": {
         "en": "The program cannot be read: {error}.",
         "ja": "プログラムを読み取れません: {error}。"},
+    "return-outside-function": {
+        "en": "'return' outside function",
+        "ja": "関数の外で 'return' は使えません ('return' outside function)。"},
+    "break-outside-loop": {
+        "en": "'break' outside loop",
+        "ja": "ループの外で 'break' は使えません ('break' outside loop)。"},
+    "continue-outside-loop": {
+        "en": "'continue' not properly in loop",
+        "ja": "ループの外で 'continue' は使えません ('continue' not properly in loop)。"},
     "construct-not-allowed": {
         "en": "{construct} is not allowed.",
         "ja": "{construct} は使えません。"},
@@ -83,6 +92,11 @@ MESSAGES = {
     "not-in-autograd": {
         "en": "'.{attribute}' is not available in torch.autograd: use {names}.",
         "ja": "torch.autograd の '.{attribute}' は使えません。{names} を使ってください。"},
+    "no-render": {
+        "en": "make_dot(y) draws nothing here and writes no file: the page's torchviz view is "
+              "its drawing. Leave out .render(...).",
+        "ja": "ここでは make_dot(y) は何も描かず、ファイルも書きません。ページの torchviz 表示が"
+              "その図です。.render(...) は外してください。"},
     "keyword-not-allowed": {
         "en": "The keyword argument '{keyword}=' is not allowed.",
         "ja": "キーワード引数 '{keyword}=' は使えません。"},

@@ -52,7 +52,7 @@ def to_networkx(trace):
     keys = list(nx.lexicographical_topological_sort(raw, key=sort_key))
     ids = {key: f"n{i}" for i, key in enumerate(keys)}
 
-    graph = nx.DiGraph(output=ids[trace["output"]])
+    graph = nx.DiGraph(output=ids.get(trace["output"]))     # None: no graph was recorded
     for key in keys:
         attributes = raw.nodes[key]
         graph.add_node(ids[key], **{f: attributes.get(f) for f in NODE_FIELDS},
@@ -81,6 +81,8 @@ def gradient_edges(graph, node):
 def paths_to_output(graph):
     """For each input: how many paths lead to the output, the first ones, and their sum."""
     output = graph.graph["output"]
+    if output is None:
+        return {}
     order = by_id(graph.nodes)
     count = {node: 0 for node in order}
     total = {node: 0.0 for node in order}     # sum over paths of products, None if not scalar
@@ -132,6 +134,8 @@ def timeline(graph):
     """Forward steps in id order, the seed, then backward steps by target in reverse order,
     with an accumulate step after the last contribution to a node with several consumers."""
     output = graph.graph["output"]
+    if output is None:
+        return []
     order = by_id(graph.nodes)
     steps = [{"phase": "forward", "node": node} for node in order]
     steps.append({"phase": "seed", "node": output})

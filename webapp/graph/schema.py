@@ -124,7 +124,9 @@ SCHEMAS = {
                     "edges": {"type": "array", "items": ref("Edge")},
                 },
             },
-            "output": NODE_ID,
+            "output": {"anyOf": [NODE_ID, {"type": "null"}], "description": "The node "
+                       "differentiated; null when the program recorded no graph (no nodes, "
+                       "no timeline, and a warning saying why)."},
             "backward": ref("Backward"),
             "paths": {"type": "object", "propertyNames": NODE_ID,
                       "additionalProperties": ref("Paths")},

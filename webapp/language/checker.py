@@ -46,8 +46,8 @@ def parse(text, shifts):
     try:
         return ast.parse(text, mode="exec")
     except SyntaxError as error:
-        line = error.lineno
-        column = (error.offset or 1) + (shifts[line - 1] if line and line <= len(shifts) else 0)
+        line = error.lineno or 1          # a NUL byte: no line of its own
+        column = (error.offset or 1) + (shifts[line - 1] if line <= len(shifts) else 0)
         raise SyntaxProblem.message("syntax-error", line=line, column=column,
                                     error=error.msg) from None
     except (RecursionError, MemoryError):
@@ -73,9 +73,9 @@ class Checker(StatementRules, ExpressionRules):
 
     def check(self, tree):
         statements = 0
-        stack = [(tree, 0, None)]
+        stack = [(tree, 0, None, OUTSIDE)]
         while stack:
-            node, depth, parent = stack.pop()
+            node, depth, parent, inside = stack.pop()
             if depth > limits.MAX_NESTING_DEPTH:
                 self.refuse(node, "nested-too-deeply", limit=limits.MAX_NESTING_DEPTH)
                 continue                 # one note for the whole too-deep part
@@ -86,10 +86,22 @@ class Checker(StatementRules, ExpressionRules):
                                                  column=node.col_offset + 1,
                                                  limit=limits.MAX_STATEMENTS)
             self.check_node(node, parent)
+            self.check_placement(node, inside)
+            inside = placement_inside(node, inside)
             for child in ast.iter_child_nodes(node):
-                stack.append((child, depth + 1, node))
+                stack.append((child, depth + 1, node, inside))
         if self.refusals:
             raise NotAllowed.noted(sorted(set_of(self.refusals)))
+
+    def check_placement(self, node, inside):
+        """Python's own refusals of `return` outside a function, `break`/`continue` outside
+        a loop (the compiler's, which `ast.parse` does not make)."""
+        function, loop = inside
+        if isinstance(node, ast.Return) and not function:
+            self.refuse(node, "return-outside-function")
+        elif isinstance(node, (ast.Break, ast.Continue)) and not loop:
+            self.refuse(node, "break-outside-loop" if isinstance(node, ast.Break)
+                        else "continue-outside-loop")
 
     def check_node(self, node, parent):
         if isinstance(node, ast.Module):
@@ -102,6 +114,18 @@ class Checker(StatementRules, ExpressionRules):
         handler = getattr(self, "check_" + type(node).__name__, None)
         if handler:
             handler(node, parent)
+
+
+OUTSIDE = (False, False)          # (inside a function, inside a loop of that function)
+
+
+def placement_inside(node, inside):
+    """Where the children of `node` are: a function's body starts outside any loop."""
+    if isinstance(node, (ast.FunctionDef, ast.Lambda)):
+        return True, False
+    if isinstance(node, (ast.For, ast.While)):
+        return inside[0], True
+    return inside
 
 
 def set_of(refusals):

@@ -48,7 +48,8 @@ ALLOWED = (
     ("while (its steps counted)", (ast.While,),
      "x = 10.0\nwhile x > 1:\n    x = x / 2\n"),
     ("break, continue, pass", (ast.Break, ast.Continue, ast.Pass),
-     "for i in range(10):\n    if i == 2:\n        continue\n    if i > 4:\n        break\n"),
+     "for i in range(10):\n    if i == 2:\n        continue\n    if i > 4:\n        break\n"
+     "    pass\n"),
     ("assert", (ast.Assert,), "x = 2\nassert x > 0, 'x must be positive'\n"),
     ("with torch.no_grad(): / with torch.enable_grad():", (ast.With, ast.withitem),
      "x = torch.tensor(2.0, requires_grad=True)\nwith torch.no_grad():\n    x -= 0.1\n"),
@@ -74,7 +75,7 @@ REFUSED_NODES = {
     ast.Delete: "no-del", ast.Raise: "no-raise", ast.AsyncFunctionDef: "no-async",
     ast.Await: "no-async", ast.AsyncFor: "no-async", ast.AsyncWith: "no-async",
     ast.Yield: "no-yield", ast.YieldFrom: "no-yield", ast.NamedExpr: "no-walrus",
-    ast.Match: "no-match",
+    ast.Match: "no-match", ast.AnnAssign: "no-annotations",
 }
 if hasattr(ast, "TryStar"):
     REFUSED_NODES[ast.TryStar] = "no-try"

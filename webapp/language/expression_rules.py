@@ -21,6 +21,13 @@ def module_of(node):
     return name if name in MODULE_MEMBERS else None
 
 
+def is_make_dot(node):
+    """`make_dot(...)` or `torchviz.make_dot(...)`."""
+    func = node.func if isinstance(node, ast.Call) else None
+    return (isinstance(func, ast.Name) and func.id == "make_dot"
+            or isinstance(func, ast.Attribute) and func.attr == "make_dot")
+
+
 class ExpressionRules:
 
     def check_identifier(self, node, name):
@@ -60,7 +67,9 @@ class ExpressionRules:
 
     def refuse_attribute(self, attribute):
         module = module_of(attribute)
-        if module is not None:
+        if attribute.attr in ("render", "view", "save") and is_make_dot(attribute.value):
+            self.refuse(attribute, "no-render")
+        elif module is not None:
             self.refuse(attribute, f"not-in-{module}", attribute=attribute.attr,
                         names=", ".join(sorted(MODULE_MEMBERS[module])))
         else:

@@ -81,14 +81,13 @@ DICT_METHODS = frozenset({"items", "keys", "values", "get"})
 STRING_METHODS = frozenset({"format"})
 
 TORCHVIZ_NAMES = frozenset({"make_dot"})
-TORCHVIZ_MEMBERS = frozenset({"render"})     # make_dot(y).render(...): draws nothing
 
 # Names a program may use as attributes anywhere: checked before anything runs.
 ATTRIBUTE_NAMES = (TORCH_FUNCTIONS | TORCH_VALUE_NAMES | FUNCTIONAL_FUNCTIONS | TENSOR_METHODS
                    | TENSOR_ATTRIBUTES | MATH_NAMES | {"nn", "functional", "autograd", "optim"}
                    | AUTOGRAD_FUNCTIONS | GRAD_MODES | OPTIMIZERS | OPTIMIZER_MEMBERS
                    | NN_MODULES | MODULE_MEMBERS | INPLACE_TENSOR_METHODS | LIST_METHODS
-                   | DICT_METHODS | STRING_METHODS | TORCHVIZ_NAMES | TORCHVIZ_MEMBERS)
+                   | DICT_METHODS | STRING_METHODS | TORCHVIZ_NAMES)
 
 # Attributes a program may assign to: `x.data = ...` (also `-=`), and `x.grad = None`.
 STORABLE_ATTRIBUTES = frozenset({"data", "grad"})

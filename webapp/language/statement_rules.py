@@ -79,6 +79,8 @@ class StatementRules:
             self.refuse(target, "assign-target")
 
     def check_attribute_target(self, target, value):
+        if target.attr.startswith("_"):
+            return                       # check_Attribute refuses the name itself
         if target.attr not in names.STORABLE_ATTRIBUTES or not is_name_chain(target):
             self.refuse(target, "attribute-target", attribute=target.attr)
         elif target.attr == "grad" and not (isinstance(value, ast.Constant)

@@ -37,7 +37,9 @@ def torchviz_dot(source, output=None, seed=0):
 def lesson(request):
     """A lesson's answer (JSON-safe), cached: `request` holds `lesson` ("numerics" or
     "descent"), `source`, `seed`, optionally `output`, and the lesson's own parameters."""
-    key = ("lesson",) + tuple(sorted((k, str(v)) for k, v in request.items()))
+    # Typed values, not their text: "input": "None" (a variable named None) is not the
+    # absent input, whose value is None.
+    key = ("lesson",) + tuple(sorted((k, type(v).__name__, v) for k, v in request.items()))
     return results.get_or_compute(key, lambda: json_safe(evaluated(request)["lesson"]))
 
 

@@ -96,7 +96,7 @@ def annotate(svg_text, doc, text_roles, *, step=None, theme="light"):
     sanitise(root)
     root.set("class", f"autograd-graph theme-{theme}")
     root.set("data-steps", str(len(doc.get("timeline", []))))
-    root.set("data-output", str(doc.get("output", "")))
+    root.set("data-output", doc.get("output") or "")     # "": no graph was recorded
     style = ET.Element(q("style"))
     style.text = STYLE
     root.insert(0, style)

@@ -25,13 +25,15 @@ def child_main(control, entry):
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     code = 0
     try:
-        # While idle: one small evaluation with a backward pass, so that this process's
+        # While idle: small evaluations with a backward pass, so that this process's
         # copy-on-write faults and autograd's first-use set-up are paid before a request
-        # arrives, not after (the server itself must never run backward). Under load, when
-        # work is already waiting, that would only double the work: skip it.
-        if not select.select([control], [], [], 0)[0]:    # no work waiting yet
+        # arrives, not after (the server itself must never run backward). The first piece
+        # before saying ready; the rest after, stopping as soon as the server hands over work.
+        # Under load, when work is already waiting, warming up would only double the work.
+        if not work_arrived(control):
             entry.warm_up_child()
         control.send(READY)
+        entry.warm_up_child(lambda: work_arrived(control))
         _, fds, _, _ = socket.recv_fds(control, 16, 1)
         if not fds:
             os._exit(0)                  # the server is going away
@@ -43,6 +45,11 @@ def child_main(control, entry):
     except BaseException:                # never let a child fall back into the server's loop
         code = 1
     os._exit(code)
+
+
+def work_arrived(control):
+    """Whether the server has written to this spare's control socket (work, or goodbye)."""
+    return bool(select.select([control], [], [], 0)[0])
 
 
 def limit_myself():

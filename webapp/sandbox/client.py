@@ -2,11 +2,15 @@
 
 The web process never imports torch. `Sandbox.evaluate(request)` connects to the fork server's
 Unix socket (starting the server on first use, and again if it died), sends the request and
-waits for the single answer. Several web processes (gunicorn workers) can share one fork server
-by pointing AUTOGRAD_FORKSERVER_SOCKET at it, so the concurrency cap is global to the machine.
+waits for the single answer. Several web processes (gunicorn workers) share one fork server
+by pointing AUTOGRAD_FORKSERVER_SOCKET at it, so the concurrency cap is global to the machine:
+gunicorn's master starts it and `supervise()` restarts it at the same socket if it dies. A
+worker never starts a server of its own: while the shared one is down it answers 503 with
+Retry-After (one server per worker would double the machine's evaluation cap and its memory).
 """
 import atexit
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -19,6 +23,7 @@ from webapp.core.errors import Busy, SandboxUnavailable
 from webapp.sandbox.protocol import READY_LINE, receive_message, send_message
 
 STARTUP_TIMEOUT_S = 60.0
+SUPERVISION_PERIOD_S = 0.5       # how often the master looks whether the fork server lives
 # What the fork server's children run: named here, imported only there (never by the web).
 ENTRY_MODULE = "webapp.execution.entry"
 # Queue wait + the child's wall-clock backstop (its CPU budget ends it sooner unless it is
@@ -33,7 +38,8 @@ class Sandbox:
         self.shared_path = socket_path          # a fork server someone else runs
         self.process = None
         self.path = None
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()           # start() runs under it from two places
+        self.supervising = None
 
     def evaluate(self, request):
         """Run one program; return the child's answer dict (trace or problem)."""
@@ -44,26 +50,27 @@ class Sandbox:
                 connection.connect(path)
                 send_message(connection, request)
                 return receive_message(connection)
-        except (ConnectionError, FileNotFoundError, socket.timeout, OSError, ValueError) as error:
-            if isinstance(error, (ConnectionRefusedError, FileNotFoundError)):
-                self.shared_path = None          # a shared server that is gone: run our own
+        except (ConnectionError, FileNotFoundError, socket.timeout, OSError, ValueError):
             if self.process is not None and self.process.poll() is not None:
                 self.process = None              # it died: the next request starts a new one
             raise Busy("The evaluation was interrupted; please try again.") from None
 
     def ensure_running(self):
-        if self.shared_path:
+        if self.shared_path:             # its supervisor restarts it; never start another
             if os.path.exists(self.shared_path):
                 return self.shared_path
-            self.shared_path = None      # the shared server is gone: run our own
+            raise SandboxUnavailable("The evaluation service is restarting; please try "
+                                     "again in a moment.")
         with self.lock:
             if self.process is None or self.process.poll() is not None:
                 self.start()
             return self.path
 
     def start(self):
-        directory = tempfile.mkdtemp(prefix="autograd-forkserver-")
-        self.path = os.path.join(directory, "socket")
+        if self.path is None:            # a restart keeps the socket its clients know
+            self.path = os.path.join(tempfile.mkdtemp(prefix="autograd-forkserver-"),
+                                     "socket")
+            atexit.register(self.stop)
         root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         self.process = subprocess.Popen(
             [sys.executable, "-m", "webapp.sandbox.server", self.path, ENTRY_MODULE], cwd=root,
@@ -74,18 +81,37 @@ class Sandbox:
         if line != READY_LINE or time.monotonic() > deadline:
             self.process.kill()
             raise SandboxUnavailable("The evaluation service did not start.")
-        atexit.register(self.stop)
+
+    def supervise(self):
+        """Restart the fork server at the same socket whenever it dies (a daemon thread; the
+        master calls it). `stop` ends the supervision."""
+        self.supervising = threading.Event()
+
+        def watch():
+            while not self.supervising.wait(SUPERVISION_PERIOD_S):
+                with self.lock:
+                    if self.process is not None and self.process.poll() is not None:
+                        self.process.stdout.close()
+                        self.start()
+        threading.Thread(target=watch, name="forkserver-supervisor", daemon=True).start()
 
     def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        if self.process is not None:
-            self.process.stdout.close()
-        self.process = None
+        """Stop supervising, stop the fork server, remove its socket and folder."""
+        if self.supervising is not None:
+            self.supervising.set()
+        with self.lock:
+            if self.process is not None and self.process.poll() is None:
+                self.process.terminate()
+                try:
+                    self.process.wait(5)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+            if self.process is not None:
+                self.process.stdout.close()
+            self.process = None
+            if self.path is not None:
+                shutil.rmtree(os.path.dirname(self.path), ignore_errors=True)
+                self.path = None
 
     def pids(self):
         """The fork server's pid (for tests and health checks), or None."""

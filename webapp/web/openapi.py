@@ -4,13 +4,15 @@ Every endpoint (the page, /healthz, the graph JSON, the drawings and exports), e
 parameter, and the problem+json errors, with graph.schema's JSON Schema for the graph
 document. tests/http/test_openapi.py checks the running API against it.
 """
+from webapp.core import limits
 from webapp.graph.schema import SCHEMAS
 from webapp.web.parameters import EXAMPLE_SOURCE, PARAMETERS
 from webapp.web.parameters import schema as parameter_schema
 
 ERRORS = {
     "400": "The program does not parse or uses something not allowed (with `line` and "
-           "`column`), or a parameter is not valid.",
+           "`column` of the first refused construct, and `errors` listing every one), or a "
+           "parameter is not valid.",
     "413": "The program or the request is too large.",
     "422": "The program ran and failed (PyTorch's own message), hit a limit (which one), has "
            "no graph, or the graph is too large to draw or export.",
@@ -40,8 +42,8 @@ def body_properties(names):
 
 # Which parameters each endpoint reads (tests/http/test_parameters.py checks this against
 # what the endpoints accept).
-PROGRAM = ["source", "output", "seed"]
-DRAWING = ["theme", "lang", "direction"]
+PROGRAM = ["source", "output", "seed", "lang"]
+DRAWING = ["theme", "direction"]
 QUERIES = {
     "/api/graph.json": PROGRAM,
     "/api/graph.svg": PROGRAM + ["step"] + DRAWING + ["animate", "style"],
@@ -79,7 +81,27 @@ PROBLEM = {
     "properties": {"type": {"type": "string"}, "title": {"type": "string"},
                    "status": {"type": "integer"}, "detail": {"type": "string"},
                    "line": {"type": "integer", "minimum": 1},
-                   "column": {"type": "integer", "minimum": 1}}}
+                   "column": {"type": "integer", "minimum": 1},
+                   "errors": {"type": "array", "items": {"$ref": "#/components/schemas/Refusal"},
+                              "description": "Every construct the checker refused, in order of "
+                                             "position (the first is also `line`, `column` and "
+                                             f"`detail`), at most "
+                                             f"{limits.MAX_REPORTED_PROBLEMS}; each detail in the "
+                                             "request's language (`lang`, else "
+                                             "Accept-Language)."},
+                   "errors_total": {"type": "integer", "description": "How many constructs "
+                                    "were refused, when more than `errors` lists."}}}
+REFUSAL = {
+    "type": "object", "description": "One refused construct.",
+    "required": ["line", "column", "detail", "message", "arguments"],
+    "properties": {"line": {"type": "integer", "minimum": 1},
+                   "column": {"type": "integer", "minimum": 1},
+                   "detail": {"type": "string", "description": "What is refused and what to "
+                              "write instead."},
+                   "message": {"type": "string", "description": "The message's id in the "
+                               "catalog (webapp/core/messages.py), stable across languages."},
+                   "arguments": {"type": "object", "description": "The values filled into "
+                                 "the message."}}}
 
 
 def problems(*statuses):
@@ -181,6 +203,6 @@ def document():
         "components": {
             "parameters": {name: query_parameter(name)
                            for name in dict.fromkeys(sum(QUERIES.values(), []))},
-            "schemas": {**SCHEMAS, "Problem": PROBLEM},
+            "schemas": {**SCHEMAS, "Problem": PROBLEM, "Refusal": REFUSAL},
         },
     }

@@ -5,6 +5,7 @@ each from the same entry (`schema`), so what the API accepts is what its descrip
 """
 import dataclasses
 import math
+import re
 
 from webapp.core import limits
 from webapp.core.errors import BadRequest
@@ -13,6 +14,11 @@ from webapp.render.exports import MAX_SCALE, MIN_SCALE
 MAX_SEED = 2**63 - 1
 NAME_PATTERN = "^[A-Za-z_][A-Za-z0-9_]*$"
 FLAGS = {"0": False, "1": True, "false": False, "true": True}
+# Numbers written as text: ASCII digits, a sign, a point and an exponent only. Python's int()
+# and float() also read "١" (Arabic-Indic one), " 1", "1_0" and "²" is a digit to isdigit():
+# each would be a value, and a cache key, of its own.
+INTEGER_TEXT = re.compile(r"-?[0-9]+")
+NUMBER_TEXT = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,6 +38,7 @@ class Parameter:
     text: bool = False
     required: bool = False
     message: str = ""          # instead of the kind's own wording
+    quantum: float = 0         # a number is rounded to a multiple of this (one cache key each)
 
 
 EXAMPLE_SOURCE = ("x = torch.tensor(2.0, requires_grad=True)\n"
@@ -48,12 +55,15 @@ PARAMETERS = {parameter.name: parameter for parameter in (
               "the final picture). At most the timeline's length - 1.", low=-1, text=True),
     Parameter("theme", "choice", "Colours (default light).", "light",
               choices=("light", "dark")),
-    Parameter("lang", "choice", "Language of the drawing's words.", "en", choices=("en", "ja")),
+    Parameter("lang", "choice", "Language of the drawing's words and of the checker's "
+              "messages (those default to Accept-Language's choice).", "en",
+              choices=("en", "ja")),
     Parameter("direction", "choice", "Layout: left to right (default) or top to bottom.", "LR",
               choices=("LR", "TB")),
     Parameter("scale", "number", "Pixel scale (2 doubles the width). Reduced where the image "
               "would be too large (PNG: 16,384 px a side, 32 megapixels; GIF: 2 megapixels a "
-              "frame, 150 in all).", 1, low=MIN_SCALE, high=MAX_SCALE, text=True),
+              "frame, 150 in all). Rounded to a multiple of 0.25.", 1, low=MIN_SCALE,
+              high=MAX_SCALE, text=True, quantum=0.25),
     Parameter("pages", "choice", "final: one page (the final picture, or `step`); steps: one "
               "page per timeline step, for Beamer overlays (not with `step`).", "final",
               choices=("final", "steps"),
@@ -104,11 +114,8 @@ def parse_name(parameter, value):
 
 
 def parse_integer(parameter, value):
-    if parameter.text and isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        try:
-            value = int(value)
-        except ValueError:               # digits int() does not read, such as "²"
-            pass
+    if parameter.text and isinstance(value, str) and INTEGER_TEXT.fullmatch(value):
+        value = int(value)
     if not isinstance(value, int) or isinstance(value, bool) or \
             not parameter.low <= value <= parameter.high:
         raise refused(parameter, f"an integer from {parameter.low} to {parameter.high}")
@@ -117,16 +124,15 @@ def parse_integer(parameter, value):
 
 def parse_number(parameter, value):
     if parameter.text and isinstance(value, str):
-        try:
-            value = float(value)
-        except ValueError:
-            value = math.nan
+        value = float(value) if NUMBER_TEXT.fullmatch(value) else math.nan
     low, high = parameter.low, parameter.high
     if isinstance(value, bool) or not isinstance(value, (int, float)) or \
             not math.isfinite(value) or not low <= value <= high or \
             (parameter.open_low and value == low):
         raise refused(parameter, f"a number above {low:g} up to {high:g}" if parameter.open_low
                       else f"a number from {low:g} to {high:g}")
+    if parameter.quantum:
+        value = min(max(round(value / parameter.quantum) * parameter.quantum, low), high)
     return float(value)
 
 

@@ -19,14 +19,19 @@ def json_body():
     if not request.is_json:
         raise UnsupportedMediaType("Send the request as JSON: {\"source\": \"...\"} with "
                                    "Content-Type: application/json.")
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:          # [[[[...]]]]: the decoder stops at Python's recursion limit
+        raise BadRequest("The JSON body is nested too deeply.") from None
     if not isinstance(body, dict):
         raise BadRequest("The body must be a JSON object such as {\"source\": \"...\"}.")
     return body
 
 
 def program_parameters(parameters):
-    """The program, the variable to differentiate and the seed of a request, checked."""
+    """The program, the variable to differentiate and the seed of a request, checked (and
+    the language of its messages, which problems.py reads itself)."""
+    parse(parameters, "lang")
     return parse(parameters, "source"), parse(parameters, "output"), parse(parameters, "seed")
 
 

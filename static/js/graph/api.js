@@ -2,8 +2,9 @@
 // config. Errors are thrown as ApiProblem (lib/fetch.js).
 import {getText, postJson} from "../lib/fetch.js";
 
-export function fetchGraph(urls, source) {
-  return postJson(urls.graph, {source});
+// `lang`: the language of the checker's messages if the program is refused.
+export function fetchGraph(urls, source, lang) {
+  return postJson(urls.graph, {source, lang});
 }
 
 // A GET address for one rendering (SVG, PNG, JSON) of a program.

@@ -27,7 +27,10 @@ export class ProblemBox {
     const key = HEADINGS[status] || (status ? "problem.generic" : "problem.network");
     this.title.textContent = t(key, {seconds: problem.retryAfter ?? "?", status: status ?? ""});
     const words = [problem.title, problem.detail].filter(Boolean);
-    this.detail.textContent = words.join(": ");
+    // Every refused construct, one per line: the first is `detail` itself.
+    const more = (problem.errors || []).slice(1).map((error) =>
+      `${t("problem.where", {line: error.line, column: error.column})}: ${error.detail}`);
+    this.detail.textContent = [words.join(": "), ...more].join("\n");
     const line = Number.isInteger(problem.line) ? problem.line : null;
     const column = Number.isInteger(problem.column) ? problem.column : null;
     if (line) {

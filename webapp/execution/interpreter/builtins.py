@@ -86,7 +86,7 @@ class Builtins:
         if id(function) in self.plain and self.plain[id(function)] is function:
             if kwargs:
                 raise run_failed(TypeError(f"{function.__name__}() takes no keyword "
-                                            f"arguments here"), node)
+                                            f"arguments"), node)
             return self.call_plain(function, args, node)
         if ALLOWED_CALLABLES.get(id(function)) is function:
             if function is allowlist.make_dot:
@@ -95,8 +95,8 @@ class Builtins:
             if id(function) in MATH_FUNCTIONS:
                 return self.call_plain(function, args, node, kwargs)
             return interpreter.tensor_call(function, tuple(args), kwargs, node)
-        raise run_failed(TypeError(f"'{type(function).__name__}' object is not callable "
-                                    f"here"), node)
+        raise run_failed(TypeError(f"'{type(function).__name__}' object is not callable"),
+                         node)
 
     def call_plain(self, function, args, node, kwargs=None):
         for value in args:

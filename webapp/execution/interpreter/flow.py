@@ -1,5 +1,10 @@
 """Control flow signals and error positions shared by the interpreter and its builtins."""
-from webapp.core.errors import RunFailed
+from webapp.core import limits
+from webapp.core.errors import LimitExceeded, RunFailed
+
+# How PyTorch says that the child's address-space limit refused an allocation (C++ new, or
+# its CPU allocator): the program ran out of the memory a run may use, not a bug in it.
+OUT_OF_MEMORY = ("std::bad_alloc", "DefaultCPUAllocator: can't allocate memory")
 
 
 class Return(Exception):
@@ -24,8 +29,14 @@ def position(node):
 
 
 def run_failed(error, node):
-    """A Python or PyTorch error raised by the program, with PyTorch's own message."""
+    """A Python or PyTorch error raised by the program, with PyTorch's own message; an
+    allocation refused by the memory limit is a LimitExceeded that says so."""
     message = str(error).strip() or type(error).__name__
+    if isinstance(error, RuntimeError) and any(words in message for words in OUT_OF_MEMORY):
+        return LimitExceeded(
+            f"The program ran out of memory (a run may use "
+            f"{limits.MEMORY_HEADROOM_BYTES // 2**20:,} MiB beyond what PyTorch needs): it "
+            f"keeps too many tensors or too long a graph alive.", **position(node))
     if len(message) > 1_000:
         message = message[:1_000] + " …"
     return RunFailed(message, **position(node))

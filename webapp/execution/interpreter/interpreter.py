@@ -50,6 +50,7 @@ class Interpreter:
         self.steps = 0
         self.last_backward = None        # (tensor, gradient) of the last .backward()
         self.last_graph_value = None     # the last expression or assignment with a grad_fn
+        self.last_recorded = None        # the last result of any operation with a grad_fn
         self.warnings = []
         # Lessons (numerics, descent) watch the run: each tensor made that autograd did not
         # record (leaves, constants: to perturb, replace or widen them), each `NAME.data = ...`.
@@ -167,10 +168,9 @@ class Interpreter:
                 return getattr(owner, name)
             if name in allowlist.TENSOR_METHODS:
                 return BoundMethod(owner, name)
-        kind = repr(owner) if isinstance(owner, allowlist.Namespace) else \
+        kind = f"module '{owner.name}'" if isinstance(owner, allowlist.Namespace) else \
             f"'{type(owner).__name__}' object"
-        here = "" if owner is None else " here"        # None has no attributes in Python
-        raise run_failed(AttributeError(f"{kind} has no attribute '{name}'{here}"), node)
+        raise run_failed(AttributeError(f"{kind} has no attribute '{name}'"), node)
 
     def subscript(self, owner, index, node):
         """`owner[index]` for tensors (recorded, with a label), sequences and torch results."""
@@ -224,6 +224,7 @@ class Interpreter:
                 if before is not None and result._base is not None:    # h[0:2].zero_()
                     self.recorder.record_base(result, replay_as or func, before, kwargs,
                                               label and "." + label)
+                self.last_recorded = result
             elif self.on_tensor is not None:
                 self.on_tensor(result)
         return result
