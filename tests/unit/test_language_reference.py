@@ -16,10 +16,9 @@ from webapp.language import constructs, reference
 NOT_YET_INTERPRETED = {
     "comparisons: == != < <= > >= is, is not, in, not in", "lists, tuples, dicts",
     "comprehensions: list, dict, generator", "lambda", "f-strings, with bounded format specs",
-    "assignment, also to tuples, NAME.data, x.grad = None and x[i]",
-    "augmented assignment: += -= *= /= ...", "def: nested, with default and keyword arguments",
+    "def: nested, with default and keyword arguments",
     "for over range, lists, tuples, tensors, enumerate, zip", "while (its steps counted)",
-    "assert", "with torch.no_grad(): / with torch.enable_grad():",
+    "assert",
 }
 TITLES = [title for title, _, _ in constructs.ALLOWED]
 
