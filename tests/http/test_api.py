@@ -235,6 +235,51 @@ HOSTILE = [
      "non-leaf"),
     ("opt = torch.optim.SGD(torch.ones(3), lr=0.1)\n", 422, "iterable of tensors"),
     ("opt = torch.optim.SGD([1.0], lr=0.1)\n", 422, "only optimize tensors"),
+    # Through Python's constructs: functions as values, closures, defaults
+    ("f = lambda: 0\ng = f.__code__\n", 400, "underscore"),
+    ("(lambda: 0).__globals__\n", 400, "underscore"),
+    ("f = lambda: 0\nprint(f.code)\n", 400, "'.code'"),
+    ("def outer():\n    frames = 1\n    return lambda: frames\nprint(outer().__closure__)\n",
+     400, "underscore"),
+    ("def f(x=print):\n    return x.__self__\n", 400, "underscore"),
+    ("def f(x=torch):\n    return x.load\nf()\n", 400, "'.load'"),
+    ("f = lambda t=torch: t.hub\nf()\n", 400, "'.hub'"),
+    ("g = (lambda: torch)()\ng.save(torch.ones(1), 'x')\n", 400, "'.save'"),
+    ("d = {'t': torch}\nd['t'].load('x')\n", 400, "'.load'"),
+    ("def f():\n    return f\nf.interpreter\n", 400, "'.interpreter'"),
+    ("f = torch.ones\nf(3, out=torch.ones(3))\n", 400, "'out='"),
+    ("f = lambda n: f(n + 1)\nf(0)\n", 422, "deep"),
+    ("f = lambda g: g(g)\nf(f)\n", 422, "deep"),
+    # comprehension scopes and generators
+    ("x = [i for i in range(3)]\nprint(i)\n", 422, "not defined"),
+    ("fs = [lambda: j for j in range(2)]\nprint(j)\n", 422, "not defined"),
+    ("g = (i for i in range(3))\nprint(g.gi_frame)\n", 400, "'.gi_frame'"),
+    ("g = (i for i in range(3))\ng.send(None)\n", 400, "'.send'"),
+    ("print(sum(i for i in range(10 ** 12)))\n", 422, "steps"),
+    ("print(max(i for i in range(10 ** 12)))\n", 422, "steps"),
+    ("n = [i for i in range(10 ** 12) if i < 0]\n", 422, "steps"),
+    ("x = list(zip(range(10 ** 12), range(10 ** 12)))\n", 422, "too long"),
+    # f-strings and .format
+    ("print(f'{1:>999999999}')\n", 400, "widths"),
+    ("print(f'{1:.999999999f}')\n", 400, "precisions"),
+    ("w = 999999999\nprint(f'{1:{w}}')\n", 400, "format spec"),
+    ("x = torch.tensor(1.0)\nprint(f'{x.__class__}')\n", 400, "underscore"),
+    ("print('{0.__globals__}'.format(print))\n", 400, "braces"),
+    ("t = '{0.__class__}'\nprint(t.format(1))\n", 400, "literal"),
+    ("print('{:>999999999}'.format(1))\n", 400, "widths"),
+    # growth: lists, dicts, strings, endless loops
+    ("items = []\nwhile True:\n    items.append(0)\n", 422, "too long"),
+    ("items = [0]\nwhile True:\n    items.extend(items)\n", 422, "too long"),
+    ("d = {}\ni = 0\nwhile True:\n    d[i] = i\n    i += 1\n", 422, "too long"),
+    ("s = 'ab'\nwhile True:\n    s = s + s\n", 422, "too long"),
+    ("s = 'ab'\nwhile True:\n    s = f'{s}{s}'\n", 422, "characters"),
+    ("s = 'a' * 9000\nt = '{0}{0}'.format(s)\n", 422, "characters"),
+    ("n = 0\nwhile n >= 0:\n    n += 1\n", 422, "steps"),
+    ("g = (x for x in range(3))\nfor i in range(100000):\n    g = (x for x in g)\n"
+     "print(sum(g))\n", 422, ""),
+    ("f = lambda: 0\nfor i in range(1000):\n    f = lambda f=f: f()\nf()\n", 422, "deep"),
+    ("a = []\nfor i in range(5000):\n    a = [a]\ns = f'{a}'\n", 422, ""),
+    ("a = [list(range(10000))] * 10000\ns = f'{a!r}'\n", 422, ""),
     # Through the constructs issue 11 allows: each is checked like any other code.
     ("f = lambda: print.__self__\n", 400, "underscore"),
     ("f = lambda g=print: g.__globals__\n", 400, "underscore"),
@@ -287,8 +332,8 @@ class TestBreakingOut:
         if status == 400:
             assert body["line"] >= 1 and body["column"] >= 1, body
 
-    def test_there_are_at_least_forty(self):
-        assert len(HOSTILE) >= 40
+    def test_there_are_at_least_ninety(self):
+        assert len(HOSTILE) >= 90
 
     def test_huge_input(self, live_server):
         assert_problem(post(live_server, "x" * 100_000), 413)

@@ -5,7 +5,10 @@ names they see, tuple assignment, chained comparisons, imports). Runs in-process
 import pytest
 import torch
 
+from webapp.core import limits
 from tests.support.documents import GRAD_X, problem, run
+from tests.support.python_oracle import (assert_fails_like_python, assert_prints_like_python,
+                                         without_checker)
 
 
 def stdout(source):
@@ -70,3 +73,48 @@ def test_a_loop_of_tensor_operations_gives_pytorchs_gradient():
     y.backward()
     assert answer["variables"]["y"]["value"] == y.item()
     assert answer["variables"]["x"]["grad"] == float(x.grad)
+
+
+# Loops, assert and targets (Python is the oracle) ------------------------------------------
+
+@pytest.mark.parametrize("source", [
+    "n = 0\nwhile n < 5:\n    n += 1\nprint(n)\n",
+    "n = 0\nwhile True:\n    n += 1\n    if n % 2:\n        continue\n    if n > 6:\n        break\n"
+    "print(n)\n",
+    "x, tol = 10.0, 1e-6\nsteps = 0\nwhile abs(x * x - 2) > tol:\n    x = x - (x * x - 2) / (2 * x)\n"
+    "    steps += 1\nprint(round(x, 6), steps)\n",
+    "for a, (b, c) in [(1, (2, 3)), (4, (5, 6))]:\n    print(a + b + c)\n",
+    "for x in (1.5, 2.5):\n    print(x)\nfor ch in 'ab':\n    print(ch)\n",
+    "assert 1 + 1 == 2, 'arithmetic'\nprint('ok')\n",
+    "counts = {}\nfor w in ['a', 'b', 'a']:\n    counts[w] = counts.get(w, 0) + 1\nprint(counts)\n",
+])
+def test_loops_and_targets_are_pythons(source):
+    assert_prints_like_python(source)
+
+
+@pytest.mark.parametrize("source", [
+    "n = 3\nwhile n > 0:\n    n -= 1\nelse:\n    print('done', n)\n",
+    "for i in range(3):\n    if i == 5:\n        break\nelse:\n    print('no break')\n",
+    "for i in range(3):\n    if i == 1:\n        break\nelse:\n    print('no break')\nprint(i)\n",
+])
+def test_the_interpreter_alone_runs_loop_else_as_python(source, monkeypatch):
+    without_checker(monkeypatch)          # the checker refuses `else` after a loop
+    assert_prints_like_python(source)
+
+
+@pytest.mark.parametrize("source", [
+    "assert 1 > 2\n",
+    "loss = 3.5\nassert loss < 1, f'loss too big: {loss}'\n",
+    "assert [], 42\n",
+    "x = torch.tensor([1.0, 2.0])\nassert x > 0\n",
+])
+def test_assert_fails_as_python_prints_it(source):
+    assert_fails_like_python(source)
+
+
+def test_a_while_loop_counts_each_test_as_a_step(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_STEPS", 2_000)
+    body = problem("while True:\n    pass\n")
+    assert body["status"] == 422 and "2,000 steps" in body["detail"] and body["line"] in (1, 2)
+    assert_prints_like_python("n = 0\nwhile n < 600:\n    n += 1\nprint(n)\n")
+    assert "2,000 steps" in problem("n = 0\nwhile n < 1001:\n    n += 1\n")["detail"]

@@ -12,10 +12,15 @@ import torch
 
 from webapp.core import limits
 from webapp.execution.interpreter import allowlist
-from webapp.execution.interpreter.arrays import ndarray, numpy_of
-from webapp.core.errors import LimitExceeded, RunFailed
+from webapp.execution.interpreter.arrays import numpy_of
+from webapp.execution.interpreter.containers import (ContainerMethod, bounded_list, call_method,
+                                                     iterate, type_name)
+from webapp.core.errors import LimitExceeded, NotAllowed, RunFailed
+from webapp.execution.interpreter.flow import position, run_failed
+from webapp.execution.interpreter.functions import UserFunction, call_user
+from webapp.execution.interpreter.iteration import Iteration
+from webapp.language.names import KEYWORDS
 from webapp.execution.interpreter import autograd_calls
-from webapp.execution.interpreter.flow import Return, position, run_failed
 from webapp.execution.interpreter.objects import Exposed
 
 ALLOWED_CALLABLES = {id(member): member
@@ -26,19 +31,13 @@ TENSOR_METHODS = {name: getattr(torch.Tensor, name) for name in allowlist.TENSOR
 MATH_FUNCTIONS = {id(member) for member in allowlist.MATH.members.values() if callable(member)}
 
 
-class UserFunction:
-    """A `def` of the program: its node, its compiled body and, when the body ends with
-    `return expression`, that expression compiled apart (`result`: (closure, node)), so that
-    the call returns its value without raising `Return`."""
-
-    def __init__(self, node, body, result=None):
-        self.node = node
-        self.body = body
-        self.result = result
-        self.parameters = [argument.arg for argument in node.args.args]
-
-    def __repr__(self):
-        return f"<function {self.node.name}>"
+def check_keywords(kwargs, node):
+    """Keyword arguments reach library functions only by the names the language lists (the
+    checker's rule, kept here too: `f = torch.ones; f(3, out=x)` passes no checker)."""
+    for keyword in kwargs:
+        if keyword not in KEYWORDS:
+            raise NotAllowed(f"The keyword argument '{keyword}=' is not allowed.",
+                             **position(node))
 
 
 class BoundMethod:
@@ -61,28 +60,38 @@ class Builtins:
         self.stdout_chars = 0
         self.stdout_cut = False
         self.call_depth = 0
+        iteration = Iteration(interpreter).functions
+        # The names a program sees are Python's own objects (`print(max)` prints as Python's);
+        # calling one goes to its handler here, found by identity.
         self.names = {
-            "print": self.print_, "range": self.range_, "len": len, "abs": abs, "min": min,
-            "max": max, "float": float, "int": int, "round": round, "sum": self.sum_,
-            "bool": bool, "str": str, "list": list, "tuple": tuple,
-            "True": True, "False": False, "None": None}
-        self.special = (self.names["print"], self.names["range"], self.names["sum"])
-        self.plain = {id(f): f for f in (len, abs, min, max, float, int, round, bool, str, list,
-                                         tuple)}
+            "print": print, "range": range, "len": len, "abs": abs, "min": min, "max": max,
+            "float": float, "int": int, "round": round, "sum": sum, "bool": bool, "str": str,
+            "list": list, "tuple": tuple, "dict": dict, "enumerate": enumerate, "zip": zip,
+            "reversed": reversed, "sorted": sorted, "any": any, "all": all,
+            "isinstance": isinstance, "True": True, "False": False, "None": None}
+        self.handlers = {id(python_value): (python_value, handler) for python_value, handler in (
+            (print, self.print_), (range, self.range_),
+            *((self.names[name], function) for name, function in iteration.items()))}
+        self.plain = {id(f): f for f in (len, abs, float, int, round, bool, str)}
 
     # Calls --------------------------------------------------------------------------------
 
     def call(self, function, args, kwargs, node):
         interpreter = self.interpreter
         kind = type(function)
+        if kwargs and kind is not UserFunction and kind is not ContainerMethod:
+            check_keywords(kwargs, node)
         if kind is BoundMethod:
             return self.call_method(function, args, kwargs, node)
         if kind is UserFunction:
             return self.call_user(function, args, kwargs, node)
         if isinstance(function, Exposed):
             return function.call(interpreter, args, kwargs, node)
-        if function in self.special:
-            return function(args, kwargs, node)
+        handler = self.handlers.get(id(function))
+        if handler is not None and handler[0] is function:
+            return handler[1](args, kwargs, node)
+        if kind is ContainerMethod:
+            return call_method(interpreter, function, args, kwargs, node)
         if id(function) in self.plain and self.plain[id(function)] is function:
             if kwargs:
                 raise run_failed(TypeError(f"{function.__name__}() takes no keyword "
@@ -95,8 +104,7 @@ class Builtins:
             if id(function) in MATH_FUNCTIONS:
                 return self.call_plain(function, args, node, kwargs)
             return interpreter.tensor_call(function, tuple(args), kwargs, node)
-        raise run_failed(TypeError(f"'{type(function).__name__}' object is not callable"),
-                         node)
+        raise run_failed(TypeError(f"'{type_name(function)}' object is not callable"), node)
 
     def call_plain(self, function, args, node, kwargs=None):
         for value in args:
@@ -110,27 +118,7 @@ class Builtins:
             raise run_failed(error, node) from None
 
     def call_user(self, function, args, kwargs, node):
-        definition, parameters = function.node, function.parameters
-        if kwargs or len(args) != len(parameters):
-            raise run_failed(TypeError(f"{definition.name}() takes {len(parameters)} "
-                                        f"positional arguments but {len(args)} were given"),
-                              node)
-        if self.call_depth >= limits.MAX_CALL_DEPTH:
-            raise LimitExceeded(f"Functions may call each other at most "
-                                f"{limits.MAX_CALL_DEPTH} deep.", **position(node))
-        interpreter = self.interpreter
-        interpreter.frames.append(dict(zip(parameters, args)))
-        self.call_depth += 1
-        try:
-            interpreter.run_block(function.body)
-            if function.result is not None:
-                return interpreter.run_result(*function.result)
-        except Return as result:
-            return result.value
-        finally:
-            self.call_depth -= 1
-            interpreter.frames.pop()
-        return None
+        return call_user(self.interpreter, function, args, kwargs, node)
 
     def call_method(self, method, args, kwargs, node):
         return self.call_tensor_method(method.tensor, method.name, args, kwargs, node)
@@ -149,9 +137,13 @@ class Builtins:
         return interpreter.tensor_call(function, (tensor, *args), kwargs, node,
                                        label=name, in_place=name.endswith("_"))
 
-    # print, range, sum --------------------------------------------------------------------
+    # print, range --------------------------------------------------------------------
 
     def print_(self, args, kwargs, node):
+        for keyword in kwargs:
+            if keyword not in ("sep", "end", "flush"):
+                raise run_failed(TypeError(f"'{keyword}' is an invalid keyword argument for "
+                                           f"print()"), node)
         sep, end = kwargs.get("sep", " "), kwargs.get("end", "\n")
         if not all(isinstance(v, (str, type(None))) for v in (sep, end)):
             raise run_failed(TypeError("sep and end must be strings"), node)
@@ -178,31 +170,15 @@ class Builtins:
             raise run_failed(TypeError("range() takes one to three integers"), node)
         return range(*args)
 
-    def sum_(self, args, kwargs, node):
-        """sum(iterable[, start]): added one by one, so tensor additions are recorded."""
-        if kwargs or not 1 <= len(args) <= 2:
-            raise run_failed(TypeError("sum() takes an iterable and an optional start"), node)
-        total = args[1] if len(args) == 2 else 0
-        for item in self.as_sequence(args[0], node):
-            total = self.interpreter.binary(operator.add, total, item, node)
-        return total
-
     # Values -------------------------------------------------------------------------------
 
     def as_sequence(self, value, node):
-        if isinstance(value, torch.Tensor):
-            if value.dim() == 0:
-                raise run_failed(TypeError("iteration over a 0-d tensor"), node)
-            return [value[i] for i in range(value.shape[0])]
-        if isinstance(value, ndarray):
-            if value.ndim == 0:
-                raise run_failed(TypeError("iteration over a 0-d array"), node)
-            return list(value)
+        """The items of an iterable value as a new list (at most MAX_LIST_ITEMS)."""
         if isinstance(value, (list, tuple, range, torch.Size, str)):
             if len(value) > limits.MAX_LIST_ITEMS:
                 raise LimitExceeded("This sequence is too long.", **position(node))
             return list(value)
-        raise run_failed(TypeError(f"'{type(value).__name__}' object is not iterable"), node)
+        return bounded_list(iterate(self.interpreter, value, node), node)
 
     def check_python_operation(self, op, left, right, node):
         """Refuse Python arithmetic whose result would be huge, before computing it."""
@@ -220,6 +196,8 @@ class Builtins:
     def check_value(self, value, node):
         if isinstance(value, int) and value.bit_length() > limits.MAX_INT_BITS:
             raise LimitExceeded("This number is too large.", **position(node))
-        if isinstance(value, (str, list, tuple)) and len(value) > limits.MAX_LIST_ITEMS:
+        if isinstance(value, (list, tuple)) and len(value) > limits.MAX_LIST_ITEMS:
             raise LimitExceeded("This sequence is too long.", **position(node))
+        if isinstance(value, str) and len(value) > limits.MAX_BUILT_STRING_CHARS:
+            raise LimitExceeded("This string is too long.", **position(node))
         return value

@@ -11,14 +11,15 @@ import ast
 import torch
 
 from webapp.execution.interpreter import allowlist, contexts, stores
-from webapp.execution.interpreter.builtins import UserFunction
 from webapp.execution.interpreter.expressions import BINARY, ExpressionCompiler
+from webapp.execution.interpreter.containers import iterate
 from webapp.execution.interpreter.flow import Break, Continue, Return, run_failed
+from webapp.execution.interpreter.targets import TargetCompiler
 
 Tensor = torch.Tensor
 
 
-class Compiler(ExpressionCompiler):
+class Compiler(ExpressionCompiler, TargetCompiler):
     """Compiles for one Interpreter: each handler takes an AST node, returns a closure
     (the expressions' handlers are `ExpressionCompiler`'s)."""
     def __init__(self, interpreter):
@@ -28,7 +29,8 @@ class Compiler(ExpressionCompiler):
             ast.FunctionDef: self.define, ast.Return: self.return_, ast.If: self.if_,
             ast.For: self.for_, ast.Pass: self.pass_, ast.Break: self.break_,
             ast.Continue: self.continue_, ast.Import: self.import_,
-            ast.ImportFrom: self.import_from, ast.With: self.with_}
+            ast.ImportFrom: self.import_from, ast.While: self.while_, ast.Assert: self.assert_,
+            ast.With: self.with_}
         self.expressions = self.expression_table()
 
     def block(self, statements):
@@ -60,20 +62,15 @@ class Compiler(ExpressionCompiler):
             return lambda value: bind(name, value)
         if isinstance(target, ast.Attribute):              # x.data = ..., x.grad = None
             return stores.attribute_store(self, target)
-        if isinstance(target, ast.Subscript):              # h[i] = ...
-            return stores.subscript_store(self, target)
-        names = [element.id for element in target.elts]
-
-        def unpack(value):
-            items = interpreter.builtins.as_sequence(value, target)
-            if len(items) != len(names):
-                raise run_failed(ValueError(f"expected {len(names)} values to unpack, "
-                                            f"got {len(items)}"), target)
-            for name, item in zip(names, items):
-                interpreter.bind(name, item)
-        return unpack
+        if isinstance(target, ast.Subscript):              # items[i] = ..., h[i] = ...
+            owner, index = self.expression(target.value), self.expression(target.slice)
+            store = interpreter.store_subscript
+            return lambda value: store(owner(), index(), value, target)
+        return self.unpacking(target)
 
     def augassign(self, node):
+        if type(node.target) is ast.Subscript:
+            return self.augassign_item(node)
         interpreter = self.interpreter
         if not isinstance(node.target, ast.Name):          # x.data -= ..., h[0] += ...
             return stores.augmented_store(self, node)
@@ -95,14 +92,6 @@ class Compiler(ExpressionCompiler):
                 interpreter.builtins.print_values([result], node)
         return evaluate
 
-    def define(self, node):
-        interpreter = self.interpreter
-        body, result = node.body, None
-        if type(body[-1]) is ast.Return and body[-1].value is not None:
-            body, result = body[:-1], (self.expression(body[-1].value), body[-1])
-        function = UserFunction(node, self.block(body), result)
-        return lambda: interpreter.bind(node.name, function)
-
     def return_(self, node):
         value = self.expression(node.value) if node.value is not None else lambda: None
 
@@ -119,23 +108,63 @@ class Compiler(ExpressionCompiler):
 
     def for_(self, node):
         interpreter = self.interpreter
-        iterable, body, name = self.expression(node.iter), self.block(node.body), \
-            node.target.id
+        iterable, body, orelse = self.expression(node.iter), self.block(node.body), \
+            self.block(node.orelse)
+        store = self.target(node.target)
+        if type(node.target) is ast.Name:           # the common case, without a detour
+            name, bind = node.target.id, interpreter.bind
+            store = lambda value: bind(name, value)  # noqa: E731
 
         def loop():
-            bind, run_block = interpreter.bind, interpreter.run_block
-            for value in iterable():
-                bind(name, value)
+            run_block = interpreter.run_block
+            values = iterable()
+            if type(values) is not range:
+                values = iterate(interpreter, values, node.iter)
+            for value in values:
+                store(value)
                 try:
                     run_block(body)
                 except Break:
-                    break
+                    return
                 except Continue:
                     continue
+            run_block(orelse)
         return loop
 
     def with_(self, node):
         return contexts.compile_with(self, node)
+
+    def while_(self, node):
+        """`while test:`, each test a step (so `while True: pass` stops at the step limit)."""
+        interpreter = self.interpreter
+        test, body, orelse = self.expression(node.test), self.block(node.body), \
+            self.block(node.orelse)
+
+        def loop():
+            truth, run_block, count_step = interpreter.truth, interpreter.run_block, \
+                interpreter.count_step
+            while True:
+                count_step(node)
+                if not truth(test(), node.test):
+                    break
+                try:
+                    run_block(body)
+                except Break:
+                    return
+                except Continue:
+                    continue
+            run_block(orelse)
+        return loop
+
+    def assert_(self, node):
+        """`assert test, message`: Python's AssertionError, with the message as it prints."""
+        truth, test = self.interpreter.truth, self.expression(node.test)
+        message = self.expression(node.msg) if node.msg is not None else None
+
+        def check():
+            if not truth(test(), node.test):
+                raise run_failed(AssertionError(*([message()] if message else [])), node)
+        return check
 
     def pass_(self, node):
         return lambda: None

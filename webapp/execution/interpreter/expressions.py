@@ -10,6 +10,9 @@ import torch
 
 from webapp.execution.interpreter import allowlist
 from webapp.execution.interpreter.builtins import BoundMethod
+from webapp.execution.interpreter.comprehensions import ComprehensionCompiler
+from webapp.execution.interpreter.formatting import FormatCompiler
+from webapp.execution.interpreter.functions import FunctionCompiler
 from webapp.execution.interpreter.flow import run_failed
 
 BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
@@ -17,37 +20,47 @@ BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
           ast.Pow: operator.pow, ast.MatMult: operator.matmul}
 COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt,
            ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
-           ast.Is: operator.is_, ast.IsNot: operator.is_not}
+           ast.Is: operator.is_, ast.IsNot: operator.is_not,
+           ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b}
+MEMBERSHIP = (COMPARE[ast.In], COMPARE[ast.NotIn])
 Tensor = torch.Tensor
 
 
-class ExpressionCompiler:
-    """Compiles expressions for `self.interpreter` (set by the subclass)."""
+class ExpressionCompiler(FunctionCompiler, ComprehensionCompiler, FormatCompiler):
+    """Compiles expressions for `self.interpreter` (set by the subclass); functions,
+    comprehensions and f-strings by the handlers it inherits."""
     def expression_table(self):
         return {
             ast.Constant: self.constant, ast.Name: self.name, ast.BinOp: self.binop,
             ast.UnaryOp: self.unaryop, ast.BoolOp: self.boolop, ast.Compare: self.compare,
             ast.IfExp: self.ifexp, ast.Call: self.call, ast.Attribute: self.attribute,
             ast.Subscript: self.subscript, ast.Slice: self.slice, ast.List: self.sequence,
-            ast.Tuple: self.sequence}
+            ast.Tuple: self.sequence, ast.Lambda: self.lambda_, ast.Dict: self.dict_display,
+            ast.ListComp: self.list_comprehension, ast.DictComp: self.dict_comprehension,
+            ast.GeneratorExp: self.generator_expression, ast.JoinedStr: self.joined_string,
+            ast.FormattedValue: self.formatted_value}
 
     def expression(self, node):
         return self.expressions[type(node)](node)
-
 
     def constant(self, node):
         value = node.value
         return lambda: value
 
     def name(self, node):
+        if self.local_names is not None and node.id in self.local_names:
+            return self.local_name(node)
         interpreter, name = self.interpreter, node.id
-        frames, globals_, builtins = interpreter.frames, interpreter.globals, \
-            interpreter.builtins.names
+        frames, scopes, globals_, builtins = interpreter.frames, interpreter.scopes, \
+            interpreter.globals, interpreter.builtins.names
 
         def load():
             scope = frames[-1]
             if name in scope:
                 return scope[name]
+            for outer in scopes[-1]:             # closures: the enclosing functions' frames
+                if name in outer:
+                    return outer[name]
             if name in globals_:
                 return globals_[name]
             if name in builtins:

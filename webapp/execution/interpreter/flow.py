@@ -21,6 +21,9 @@ class Continue(Exception):
     """A `continue`: caught by the innermost loop."""
 
 
+NAMED_ERRORS = (KeyError, AssertionError)
+
+
 def position(node):
     """The 1-based line and column of an AST node, as ProblemError keywords."""
     if not hasattr(node, "lineno"):
@@ -29,9 +32,13 @@ def position(node):
 
 
 def run_failed(error, node):
-    """A Python or PyTorch error raised by the program, with PyTorch's own message; an
-    allocation refused by the memory limit is a LimitExceeded that says so."""
-    message = str(error).strip() or type(error).__name__
+    """A Python or PyTorch error raised by the program, with PyTorch's own message (with its
+    kind first where the message alone says nothing: `KeyError: 'a'`, `AssertionError: ...`,
+    as Python prints them); an allocation refused by the memory limit is a LimitExceeded
+    that says so."""
+    message = str(error).strip()
+    if isinstance(error, NAMED_ERRORS) or not message:
+        message = f"{type(error).__name__}: {message}" if message else type(error).__name__
     if isinstance(error, RuntimeError) and any(words in message for words in OUT_OF_MEMORY):
         return LimitExceeded(
             f"The program ran out of memory (a run may use "

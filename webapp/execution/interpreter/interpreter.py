@@ -18,11 +18,13 @@ from webapp.execution.interpreter.builtins import BoundMethod, Builtins
 from webapp.execution.capture.nodes import freeze
 from webapp.execution.capture.recorder import Recorder
 from webapp.execution.interpreter.compiler import Compiler
+from webapp.execution.interpreter.containers import method_of, too_long, type_name
+from webapp.execution.interpreter.expressions import MEMBERSHIP
 from webapp.core.errors import LimitExceeded, NotAllowed, ProblemError
 from webapp.execution.interpreter.flow import Break, Continue, Return, position, run_failed
 from webapp.execution.interpreter.guard import Guard, check_shape
 from webapp.execution.interpreter.objects import Exposed
-from webapp.execution.interpreter.stores import index_label
+from webapp.execution.interpreter.stores import index_label, store_item
 from webapp.execution.interpreter.shapes import predict_shape
 
 IN_PLACE = {operator.add: operator.iadd, operator.sub: operator.isub,
@@ -47,6 +49,8 @@ class Interpreter:
         self.builtins = Builtins(self)
         self.globals = {"torch": allowlist.TORCH}
         self.frames = [self.globals]
+        self.scopes = [()]               # per frame: the frames it closes over, innermost first
+        self.lazy_nesting = 0            # generators pulling from generators (containers.pull)
         self.steps = 0
         self.last_backward = None        # (tensor, gradient) of the last .backward()
         self.last_graph_value = None     # the last expression or assignment with a grad_fn
@@ -82,6 +86,13 @@ class Interpreter:
             except RecursionError:
                 raise LimitExceeded("The program nests too deeply.", **position(node))
 
+    def count_step(self, node):
+        """One more step (a loop's test, an item of a comprehension or of `zip`)."""
+        self.steps += 1
+        if self.steps > limits.MAX_STEPS:
+            raise LimitExceeded(f"The program ran more than {limits.MAX_STEPS:,} steps.",
+                                **position(node))
+
     def run_result(self, expression, node):
         """The value of a function's final `return expression` (compiled apart), counted
         and located as the statement `node` would be in `run_block`."""
@@ -109,6 +120,13 @@ class Interpreter:
                 self.last_graph_value = value
         elif isinstance(value, Exposed):             # a module names its parameters
             value.bound(name, self.recorder)
+
+    def enclosing_scope(self):
+        """What a function or comprehension made now closes over: the current frame and
+        those it closes over, unless the current frame is the globals (read directly)."""
+        if len(self.frames) == 1:
+            return ()
+        return (self.frames[-1],) + self.scopes[-1]
 
     # Operations ---------------------------------------------------------------------------
 
@@ -149,6 +167,11 @@ class Interpreter:
         """`left compare right`: identity, a tensor operation, or Python's comparison."""
         if compare is operator.is_ or compare is operator.is_not:
             return compare(left, right)
+        if compare in MEMBERSHIP:                     # `in`: Python's own, on any container
+            try:
+                return compare(left, right)
+            except PROGRAM_ERRORS as error:
+                raise run_failed(error, node) from None
         if isinstance(left, Tensor) or isinstance(right, Tensor):
             return self.tensor_call(compare, (left, right), {}, node)
         try:
@@ -168,8 +191,11 @@ class Interpreter:
                 return getattr(owner, name)
             if name in allowlist.TENSOR_METHODS:
                 return BoundMethod(owner, name)
+        method = method_of(owner, name)
+        if method is not None:
+            return method
         kind = f"module '{owner.name}'" if isinstance(owner, allowlist.Namespace) else \
-            f"'{type(owner).__name__}' object"
+            f"'{type_name(owner)}' object"
         raise run_failed(AttributeError(f"{kind} has no attribute '{name}'"), node)
 
     def subscript(self, owner, index, node):
@@ -179,20 +205,39 @@ class Interpreter:
                                     label=index_label(index))
         if isinstance(owner, Exposed):
             return owner.item(index, self, node)
-        if isinstance(owner, (list, tuple, torch.Size, str, ndarray)) or \
+        if isinstance(owner, (list, tuple, dict, torch.Size, str, ndarray)) or \
                 type(owner).__module__ == "torch.return_types":
             try:
                 return owner[index]
             except PROGRAM_ERRORS as error:
                 raise run_failed(error, node) from None
-        raise run_failed(TypeError(f"'{type(owner).__name__}' object is not subscriptable"),
+        raise run_failed(TypeError(f"'{type_name(owner)}' object is not subscriptable"),
                          node)
 
+    def store_subscript(self, owner, index, value, node):
+        """`owner[index] = value` for the program's lists and dicts, which may not grow past
+        MAX_LIST_ITEMS (checked before); on a tensor as PyTorch does it (`stores`)."""
+        if isinstance(owner, (Tensor, Exposed)):      # autograd's CopySlices; param groups
+            return store_item(self, owner, index, value, node)
+        if type(owner) not in (list, dict):
+            raise run_failed(TypeError(f"'{type_name(owner)}' object does not support item "
+                                       f"assignment"), node)
+        if type(owner) is list and type(index) is slice:
+            value = self.builtins.as_sequence(value, node)
+            removed = len(range(*index.indices(len(owner))))
+            self.check_length(range(len(owner) - removed + len(value)), node)
+        elif type(owner) is dict and index not in owner:
+            self.check_length(range(len(owner) + 1), node, "dict")
+        try:
+            owner[index] = value
+        except PROGRAM_ERRORS as error:
+            raise run_failed(error, node) from None
+
     @staticmethod
-    def check_length(items, node):
-        """Refuse a list longer than MAX_LIST_ITEMS."""
+    def check_length(items, node, kind="list"):
+        """Refuse a list (or dict) longer than MAX_LIST_ITEMS."""
         if len(items) > limits.MAX_LIST_ITEMS:
-            raise LimitExceeded("This list is too long.", **position(node))
+            raise too_long(kind, node)
 
     # Tensor operations --------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """Assignments to something other than a name: `x.data = ...`, `x.grad = None`,
 `x.requires_grad = ...`, `h[i] = ...` on tensors (and on the interpreter's own objects, such as
 `opt.param_groups[0]["lr"] = ...`), and their augmented forms (`x.data -= lr * x.grad`,
-`h[0] += 1`), compiled for `compiler.Compiler`.
+`h[0] += 1`, through `Interpreter.store_subscript`), compiled for `compiler.Compiler`.
 
 Index assignment on a tensor is PyTorch's own `__setitem__`: autograd makes the CopySlices
 node, bumps the version counter and raises its own errors (a leaf that requires grad outside
@@ -10,7 +10,6 @@ the graph like any in-place operation, with the values it changed kept as they w
 (`Interpreter.before_in_place`). Augmented assignments follow Python: read once, operate (in
 place on a tensor), store back. Runs inside the sandbox child.
 """
-import ast
 import operator
 
 import torch
@@ -60,13 +59,6 @@ def store_attribute(interpreter, tensor, name, value, node):
         raise run_failed(error, node) from None
 
 
-def subscript_store(compiler, target):
-    """The store of `OWNER[index] = value` (a closure taking the value)."""
-    interpreter = compiler.interpreter
-    owner, index = compiler.expression(target.value), compiler.expression(target.slice)
-    return lambda value: store_item(interpreter, owner(), index(), value, target)
-
-
 def store_item(interpreter, owner, index, value, node):
     """`owner[index] = value`: on a tensor as PyTorch does it, recorded for the graph."""
     if isinstance(owner, Exposed):
@@ -91,28 +83,20 @@ def store_item(interpreter, owner, index, value, node):
 
 
 def augmented_store(compiler, node):
-    """The closure of `OWNER.name op= value` or `OWNER[index] op= value`."""
+    """The closure of `OWNER.name op= value` (`x.data -= lr * x.grad`); an item's is the
+    compiler's own (`targets.augassign_item`, through `Interpreter.store_subscript`)."""
     interpreter, target = compiler.interpreter, node.target
     op, operand = BINARY[type(node.op)], compiler.expression(node.value)
     owner = compiler.expression(target.value)
-    if isinstance(target, ast.Attribute):
-        check_attribute_store(target)
-        name, read = target.attr, interpreter.attribute_of
+    check_attribute_store(target)
+    name, read = target.attr, interpreter.attribute_of
 
-        def update_attribute():
-            tensor = owner()
-            current = read(tensor, target)
-            store_attribute(interpreter, tensor, name,
-                            interpreter.augmented(op, current, operand(), node), target)
-        return update_attribute
-    index = compiler.expression(target.slice)
-
-    def update_item():
-        container, key = owner(), index()
-        current = interpreter.subscript(container, key, target)
-        store_item(interpreter, container, key,
-                   interpreter.augmented(op, current, operand(), node), target)
-    return update_item
+    def update_attribute():
+        tensor = owner()
+        current = read(tensor, target)
+        store_attribute(interpreter, tensor, name,
+                        interpreter.augmented(op, current, operand(), node), target)
+    return update_attribute
 
 
 def index_label(index):
