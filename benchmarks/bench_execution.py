@@ -55,7 +55,7 @@ def without_capture(program):
     out (the graph is then wrong: for the breakdown only)."""
     saved = recorder.Recorder.record, recorder.Recorder.backward, interpreter.freeze
     recorder.Recorder.record = lambda *args, **kwargs: None
-    recorder.Recorder.backward = lambda self, tensor, gradient=None: tensor.backward(
+    recorder.Recorder.backward = lambda self, tensor, gradient=None, *options: tensor.backward(
         gradient, retain_graph=True)
     interpreter.freeze = lambda args, in_place=False: args
     try:

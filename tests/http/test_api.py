@@ -199,6 +199,42 @@ HOSTILE = [
     ("x = torch.arange(10**9)\n", 422, "at most"),
     ("x = torch.zeros(200, 200, requires_grad=True)\ny = x\nfor i in range(40):\n"
      "    y = torch.cat([y, y])\n", 422, "at most"),
+    # The autograd API (issue 11): other context managers, modules' and optimizers' insides,
+    # huge layers and optimizer state, optimizers over what they cannot optimize.
+    ("with open('/etc/passwd'):\n    pass\n", 400, "torch.no_grad()"),
+    ("with torch.autograd.profiler.profile():\n    pass\n", 400, "torch.no_grad()"),
+    ("x = torch.ones(1)\nwith x:\n    pass\n", 400, "torch.no_grad()"),
+    ("with torch.no_grad(), open('x'):\n    pass\n", 400, "torch.no_grad()"),
+    ("with torch.set_grad_enabled(True):\n    pass\n", 400, "torch.no_grad()"),
+    ("import torch.nn as nn\nlayer = nn.Linear(1, 1)\nwith layer:\n    pass\n", 400, "torch.no_grad()"),
+    ("import torch.nn as nn\nlayer = nn.Linear(1, 1)\np = layer._parameters\n", 400, "underscore"),
+    ("import torch.nn as nn\nlayer = nn.Linear(1, 1)\nd = layer.__dict__\n", 400, "underscore"),
+    ("import torch.nn as nn\nlayer = nn.Linear(1, 1)\ng = layer.forward.__globals__\n", 400, "'.forward'"),
+    ("import torch.nn as nn\nlayer = nn.Linear(1, 1)\nlayer.register_forward_hook(print)\n", 400, "'.register_forward_hook'"),
+    ("import torch.nn as nn\nmodel = nn.Sequential(nn.Linear(1, 1))\nmodel.apply(print)\n", 400,
+     "'.apply'"),
+    ("import torch.nn as nn\nlayer = nn.Linear(1, 1)\nlayer.weight = torch.ones(1, 1)\n", 400, "'.weight'"),
+    ("w = torch.tensor([1.0], requires_grad=True)\nopt = torch.optim.SGD([w], lr=0.1)\ns = opt.state\n", 400, "'.state'"),
+    ("w = torch.tensor([1.0], requires_grad=True)\nopt = torch.optim.SGD([w], lr=0.1)\nc = opt.__class__\n", 400, "underscore"),
+    ("w = torch.tensor([1.0], requires_grad=True)\nopt = torch.optim.SGD([w], lr=0.1)\nd = opt.state_dict()\n", 400, "'.state_dict'"),
+    ("w = torch.tensor([1.0], requires_grad=True)\nopt = torch.optim.SGD([w], lr=0.1)\ng = opt.param_groups[0]\ng['params'] = [torch.ones(1)]\n", 400, "'lr'"),
+    ("w = torch.tensor([1.0], requires_grad=True)\nopt = torch.optim.SGD([w], lr=0.1)\ng = opt.param_groups[0]\ng['lr'] = 'fast'\n", 422, "a number"),
+    ("opt = torch.optim.LBFGS([torch.ones(1)])\n", 400, "Adam, SGD"),
+    ("import torch.nn as nn\nc = nn.Conv2d(1, 1, 1)\n", 400, "Linear"),
+    ("x = torch.ones(1, requires_grad=True)\nx.register_hook(print)\n", 400, "'.register_hook'"),
+    ("import torch.nn as nn\nlayer = nn.Linear(10**6, 10**6)\n", 422, "at most"),
+    ("import torch.nn as nn\nlayer = nn.Linear(1, 100000)\ny = layer(torch.ones(1000, 1))\n", 422,
+     "at most"),
+    ("import torch.nn as nn\na = nn.Linear(1000, 100)\nb = nn.Linear(1000, 100)\n"
+     "c = nn.Linear(1000, 100)\nd = nn.Linear(1000, 100)\nopt = torch.optim.Adam("
+     "list(a.parameters()) + list(b.parameters()) + list(c.parameters()) + "
+     "list(d.parameters()))\n", 422, "all tensors together"),
+    ("import torch.nn as nn\nm = nn.Sequential(nn.Linear(1, 1))\nfor i in range(30):\n"
+     "    m = nn.Sequential(m, m)\nprint(m)\n", 422, "at most 1,000 layers"),
+    ("x = torch.tensor([1.0], requires_grad=True)\nopt = torch.optim.SGD([x * 2], lr=0.1)\n", 422,
+     "non-leaf"),
+    ("opt = torch.optim.SGD(torch.ones(3), lr=0.1)\n", 422, "iterable of tensors"),
+    ("opt = torch.optim.SGD([1.0], lr=0.1)\n", 422, "only optimize tensors"),
     # Through Python's constructs: functions as values, closures, defaults
     ("f = lambda: 0\ng = f.__code__\n", 400, "underscore"),
     ("(lambda: 0).__globals__\n", 400, "underscore"),

@@ -5,7 +5,8 @@ of it must show.
 `pytorch_run(source)` returns what the program printed and, for every `.backward()` call in
 order, each leaf's gradient contribution right after that call (its `.grad` after minus before:
 what the graph of that call shows on the leaf). Leaves are found by name among the program's
-globals: tensors that require grad (`x`), and the parameters of modules (`layer.weight`).
+globals: tensors that require grad (`x`), and the parameters of modules (`layer.weight`,
+`model[0].bias`).
 `assert_like_pytorch(source)` compares our evaluation of the same text with it: the printed
 output byte for byte, and every named input of the graph with the last call (rel 1e-6).
 """
@@ -27,8 +28,15 @@ def named_leaves(scope):
             found[name] = value
         elif isinstance(value, torch.nn.Module):
             for parameter_name, parameter in value.named_parameters():
-                found[f"{name}.{parameter_name}"] = parameter
+                found[name + written(parameter_name)] = parameter
     return found
+
+
+def written(parameter_name):
+    """A parameter's name as a program writes it (and the graph names it): `0.weight` of a
+    Sequential is `[0].weight`."""
+    return "".join(f"[{part}]" if part.isdigit() else f".{part}"
+                   for part in parameter_name.split("."))
 
 
 def grads_of(leaves):

@@ -10,6 +10,7 @@ MAX_BUILT_STRING_CHARS = 10_000   # a string the program builds (+, *, str(), f-
 MAX_LIST_ITEMS = 10_000           # a list or tuple built by the program
 MAX_INT_BITS = 4_096              # Python integers (10**10**8 stops here)
 MAX_CALL_DEPTH = 16               # user functions calling each other
+MAX_SEQUENTIAL_LAYERS = 1_000     # layers one nn.Sequential holds (a nested one: all its own)
 MAX_LAZY_NESTING = 200            # generators, zip and enumerate each pulling from the next
 MAX_STDOUT_CHARS = 65_536         # print output kept; the rest is cut with a warning
 

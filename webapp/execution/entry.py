@@ -154,7 +154,12 @@ def lesson_answer(run, request):
     """A lesson's own runs of the program (`run(request)` -> plain data), warnings silenced."""
     with python_warnings.catch_warnings():
         python_warnings.simplefilter("ignore")
-        return {"lesson": run(request)}
+        try:
+            return {"lesson": run(request)}
+        except RuntimeError as error:        # autograd refusing a lesson's own backward pass
+            if "modified by an inplace operation" not in str(error):
+                raise
+            raise NothingToDraw(capture.CHANGED_IN_PLACE) from None
 
 
 KINDS = {"graph": graph_answer,

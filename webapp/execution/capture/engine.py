@@ -21,10 +21,12 @@ def is_plain_scalar(tensor, gradient):
             and tensor.numel() == 1 and tensor.is_floating_point())
 
 
-def run_backward(tensor, gradient=None, retain_graph=False):
-    """`tensor.backward(gradient, retain_graph=retain_graph)`, as PyTorch computes it."""
-    if not is_plain_scalar(tensor, gradient):
-        tensor.backward(gradient, retain_graph=retain_graph)
+def run_backward(tensor, gradient=None, retain_graph=False, create_graph=False, inputs=None):
+    """`tensor.backward(gradient, retain_graph, create_graph, inputs)`, as PyTorch computes
+    it."""
+    if create_graph or inputs is not None or not is_plain_scalar(tensor, gradient):
+        tensor.backward(gradient, retain_graph=retain_graph, create_graph=create_graph,
+                        inputs=inputs)
         return
     seed = torch.ones_like(tensor, memory_format=torch.preserve_format)
     ENGINE.run_backward((tensor,), (seed,), retain_graph, False, (),

@@ -9,6 +9,8 @@ then gives the leaves their current data again. Runs inside the sandbox child (t
 """
 import contextlib
 
+import torch
+
 
 class BackwardCall:
     """One `.backward()` of the program: its number (1, 2, ... in the order called), the
@@ -21,16 +23,19 @@ class BackwardCall:
 
 
 def leaf_state(variable):
-    """(variable, its storage, its values) now: `.data` is an alias of the storage with a
-    version counter of its own, so writing through it later bumps no version autograd checks."""
+    """(variable, its storage, its values, its version) now: `.data` is an alias of the
+    storage with a version counter of its own, so writing through it later bumps no version
+    autograd checks; an in-place update of the leaf itself (`x -= lr * x.grad` under
+    no_grad, an optimizer's step) does, and the version is put back with the values."""
     storage = variable.data
-    return variable, storage, storage.item() if storage.numel() == 1 else storage.clone()
+    values = storage.item() if storage.numel() == 1 else storage.clone()
+    return variable, storage, values, variable._version
 
 
 @contextlib.contextmanager
 def leaves_at(states):
     """While inside: each leaf of `states` (from `leaf_state`, or (leaf, a view, None) to put
-    back a view's storage without writing to it) holds its storage and values of then. Both
+    back a view's storage without writing to it) holds its storage, values and version of then. All
     are changed back on the way out, whatever happens inside.
 
     Putting the storage back undoes `x.data = ...` (the views recorded with the calls keep the
@@ -38,18 +43,27 @@ def leaves_at(states):
     """
     undo = []
     try:
-        for variable, storage, values in states:
+        for variable, storage, values, *version in states:
             later = None if values is None else storage.clone()
-            undo.append((variable, variable.data, storage, later))
+            undo.append((variable, variable.data, storage, later, variable._version))
             if values is not None:
                 restore(storage, values)
             variable.data = storage
+            if version:
+                set_version(variable, version[0])
         yield
     finally:
-        for variable, current, storage, later in reversed(undo):
+        for variable, current, storage, later, version in reversed(undo):
             if later is not None:
                 storage.copy_(later)
             variable.data = current
+            set_version(variable, version)
+
+
+def set_version(variable, version):
+    """Set the version counter autograd checks saved tensors against (autograd's own way)."""
+    if variable._version != version:
+        torch._C._autograd._unsafe_set_version_counter((variable,), (version,))
 
 
 def restore(storage, values):

@@ -29,7 +29,7 @@ def freeze(args, in_place=False):
     """
     frozen = []
     for value in args:
-        if type(value) is torch.Tensor:
+        if isinstance(value, torch.Tensor):            # a module's Parameter too
             frozen.append(Snapshot(value, in_place) if in_place or value.grad_fn is None
                           else value)
         elif isinstance(value, (list, tuple)):

@@ -74,7 +74,8 @@ def trace(target, gradient, recorder, warnings, rule_of):
                 raise
             raise NothingToDraw(CHANGED_IN_PLACE) from None
         recover(nodes)
-        result = TraceBuilder(recorder, leaf_grads, warnings, rule_of).build(nodes, target)
+        result = TraceBuilder(recorder, leaf_grads, warnings, rule_of,
+                              at_call=call is not None).build(nodes, target)
     result["backward"] = {"called": call is not None, "call": call and call.number,
                           "calls": recorder.backward_calls}
     return result
@@ -130,8 +131,9 @@ def leaves_as_used(nodes):
 class TraceBuilder:
     """Turns the replayed nodes into the trace's node and edge dicts."""
 
-    def __init__(self, recorder, leaf_grads, warnings, rule_of):
+    def __init__(self, recorder, leaf_grads, warnings, rule_of, at_call=False):
         self.recorder = recorder
+        self.at_call = at_call        # leaves hold their values of a backward call
         self.leaf_grads = leaf_grads
         self.warnings = warnings
         self.rule_of = rule_of
@@ -234,9 +236,11 @@ class TraceBuilder:
                            "grad": None, "constant": True, "rule": None})
 
     def add_input(self, fn):
-        """The node of a leaf, with its value as first used and its grad."""
+        """The node of a leaf, with its value at the backward call (a second backward
+        through a retained graph sees `x.data = ...` of the meantime, as its grads do), or
+        else as first used; and its grad."""
         variable = fn.variable
-        value = self.first_use.get(fn, variable.detach())
+        value = variable.detach() if self.at_call else self.first_use.get(fn, variable.detach())
         name = self.recorder.name_of(variable)
         self.nodes.append({
             "key": self.key_of[fn], "kind": "input",

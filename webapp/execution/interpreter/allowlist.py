@@ -10,10 +10,22 @@ import operator
 import torch
 import torch.nn.functional as F
 
+from webapp.execution.interpreter.autograd_calls import BACKWARD, GRAD
+from webapp.execution.interpreter.contexts import ENABLE_GRAD, NO_GRAD
+from webapp.execution.interpreter.modules import NN_MODULES
+from webapp.execution.interpreter.optim import OPTIMIZERS
 from webapp.language.names import (FUNCTIONAL_FUNCTIONS, MATH_NAMES, TENSOR_ATTRIBUTES, TENSOR_METHODS,
                               TORCH_FUNCTIONS, TORCH_VALUE_NAMES)
 
 TORCH_VALUES = {name: getattr(torch, name) for name in TORCH_VALUE_NAMES}
+# In-place tensor methods (autograd's own semantics: version counters, PyTorch's errors).
+# The interpreter knows them; the checker (webapp/language/names.py) decides what a program
+# may write.
+IN_PLACE_METHODS = frozenset("""
+    add_ sub_ mul_ div_ pow_ neg_ abs_ exp_ log_ sqrt_ sin_ cos_ tanh_ sigmoid_ relu_ clamp_
+    clip_ zero_ fill_ copy_ requires_grad_ normal_ uniform_
+""".split())
+TENSOR_METHODS = TENSOR_METHODS | IN_PLACE_METHODS
 
 # Calls whose plain-number arguments are operands (the 2 in `2 * x` is a constant node);
 # for every other call a number is a parameter (the 0 in `sum(dim=0)`) and goes in the label.
@@ -43,11 +55,14 @@ def make_dot(*args, **kwargs):
 
 
 FUNCTIONAL = Namespace("torch.nn.functional", {n: getattr(F, n) for n in FUNCTIONAL_FUNCTIONS})
-NN = Namespace("torch.nn", {"functional": FUNCTIONAL})
+NN = Namespace("torch.nn", {"functional": FUNCTIONAL, **NN_MODULES})
+AUTOGRAD = Namespace("torch.autograd", {"grad": GRAD, "backward": BACKWARD})
+OPTIM = Namespace("torch.optim", OPTIMIZERS)
 TORCH = Namespace("torch", {**{n: getattr(torch, n) for n in TORCH_FUNCTIONS},
-                            **TORCH_VALUES, "nn": NN})
+                            **TORCH_VALUES, "nn": NN, "autograd": AUTOGRAD, "optim": OPTIM,
+                            "no_grad": NO_GRAD, "enable_grad": ENABLE_GRAD})
 MATH = Namespace("math", {n: getattr(math, n) for n in MATH_NAMES})
 TORCHVIZ = Namespace("torchviz", {"make_dot": make_dot})
 
 MODULES = {"torch": TORCH, "torch.nn": NN, "torch.nn.functional": FUNCTIONAL, "math": MATH,
-           "torchviz": TORCHVIZ}
+           "torchviz": TORCHVIZ, "torch.autograd": AUTOGRAD, "torch.optim": OPTIM}

@@ -20,6 +20,8 @@ from webapp.execution.interpreter.flow import position, run_failed
 from webapp.execution.interpreter.functions import UserFunction, call_user
 from webapp.execution.interpreter.iteration import Iteration
 from webapp.language.names import KEYWORDS
+from webapp.execution.interpreter import autograd_calls
+from webapp.execution.interpreter.objects import Exposed
 
 ALLOWED_CALLABLES = {id(member): member
                      for namespace in allowlist.MODULES.values()
@@ -83,6 +85,8 @@ class Builtins:
             return self.call_method(function, args, kwargs, node)
         if kind is UserFunction:
             return self.call_user(function, args, kwargs, node)
+        if isinstance(function, Exposed):
+            return function.call(interpreter, args, kwargs, node)
         handler = self.handlers.get(id(function))
         if handler is not None and handler[0] is function:
             return handler[1](args, kwargs, node)
@@ -123,13 +127,7 @@ class Builtins:
         """`tensor.name(*args, **kwargs)` for a listed method's name."""
         interpreter = self.interpreter
         if name == "backward":
-            gradient = kwargs.get("gradient", args[0] if args else None)
-            try:
-                interpreter.recorder.backward(tensor, gradient)
-            except (RuntimeError, TypeError, ValueError) as error:
-                raise run_failed(error, node) from None
-            interpreter.last_backward = (tensor, gradient)
-            return None
+            return autograd_calls.backward(interpreter, tensor, args, kwargs, node)
         if name == "numpy":        # NumPy's values and printing, none of its API
             try:
                 return numpy_of(tensor, *args, **kwargs)

@@ -10,7 +10,7 @@ import ast
 
 import torch
 
-from webapp.execution.interpreter import allowlist
+from webapp.execution.interpreter import allowlist, contexts, stores
 from webapp.execution.interpreter.expressions import BINARY, ExpressionCompiler
 from webapp.execution.interpreter.containers import iterate
 from webapp.execution.interpreter.flow import Break, Continue, Return, run_failed
@@ -29,7 +29,8 @@ class Compiler(ExpressionCompiler, TargetCompiler):
             ast.FunctionDef: self.define, ast.Return: self.return_, ast.If: self.if_,
             ast.For: self.for_, ast.Pass: self.pass_, ast.Break: self.break_,
             ast.Continue: self.continue_, ast.Import: self.import_,
-            ast.ImportFrom: self.import_from, ast.While: self.while_, ast.Assert: self.assert_}
+            ast.ImportFrom: self.import_from, ast.While: self.while_, ast.Assert: self.assert_,
+            ast.With: self.with_}
         self.expressions = self.expression_table()
 
     def block(self, statements):
@@ -59,18 +60,9 @@ class Compiler(ExpressionCompiler, TargetCompiler):
         if isinstance(target, ast.Name):
             name, bind = target.id, interpreter.bind
             return lambda value: bind(name, value)
-        if isinstance(target, ast.Attribute):              # NAME.data = ...
-            owner = self.expression(target.value)
-
-            def store_data(value):
-                tensor = owner()
-                if not (isinstance(tensor, Tensor) and isinstance(value, Tensor)):
-                    raise run_failed(TypeError("'.data' takes a tensor, on a tensor."), target)
-                if interpreter.on_data is not None:
-                    interpreter.on_data(tensor, value)
-                tensor.data = value
-            return store_data
-        if isinstance(target, ast.Subscript):              # items[i] = ..., d[k] = ...
+        if isinstance(target, ast.Attribute):              # x.data = ..., x.grad = None
+            return stores.attribute_store(self, target)
+        if isinstance(target, ast.Subscript):              # items[i] = ..., h[i] = ...
             owner, index = self.expression(target.value), self.expression(target.slice)
             store = interpreter.store_subscript
             return lambda value: store(owner(), index(), value, target)
@@ -80,6 +72,8 @@ class Compiler(ExpressionCompiler, TargetCompiler):
         if type(node.target) is ast.Subscript:
             return self.augassign_item(node)
         interpreter = self.interpreter
+        if not isinstance(node.target, ast.Name):          # x.data -= ..., h[0] += ...
+            return stores.augmented_store(self, node)
         current, operand = self.name(node.target), self.expression(node.value)
         op, name = BINARY[type(node.op)], node.target.id
         return lambda: interpreter.bind(name, interpreter.augmented(op, current(), operand(),
@@ -136,6 +130,9 @@ class Compiler(ExpressionCompiler, TargetCompiler):
                     continue
             run_block(orelse)
         return loop
+
+    def with_(self, node):
+        return contexts.compile_with(self, node)
 
     def while_(self, node):
         """`while test:`, each test a step (so `while True: pass` stops at the step limit)."""

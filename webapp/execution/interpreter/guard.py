@@ -45,6 +45,18 @@ class Guard:
                         f"{limits.MAX_TOTAL_ELEMENTS:,} elements.")
         return value
 
+    def check_room(self, elements):
+        """Refuse, before they are made, `elements` more that a module or an optimizer would
+        hold beyond the live tensors."""
+        if self.live_elements + elements > limits.MAX_TOTAL_ELEMENTS:
+            raise LimitExceeded(f"All tensors together would hold more than "
+                                f"{limits.MAX_TOTAL_ELEMENTS:,} elements.")
+
+    def hold(self, owner, elements):
+        """Count `elements` (checked by `check_room`) for as long as `owner` lives."""
+        self.live_elements += elements
+        weakref.finalize(owner, self._release, None, elements)
+
     def counted(self, tensor):
         """Whether this very tensor is already counted (by identity, never by value)."""
         reference = self.tracked.get(id(tensor))

@@ -23,6 +23,8 @@ from webapp.execution.interpreter.expressions import MEMBERSHIP
 from webapp.core.errors import LimitExceeded, NotAllowed, ProblemError
 from webapp.execution.interpreter.flow import Break, Continue, Return, position, run_failed
 from webapp.execution.interpreter.guard import Guard, check_shape
+from webapp.execution.interpreter.objects import Exposed
+from webapp.execution.interpreter.stores import index_label, store_item
 from webapp.execution.interpreter.shapes import predict_shape
 
 IN_PLACE = {operator.add: operator.iadd, operator.sub: operator.isub,
@@ -112,10 +114,12 @@ class Interpreter:
     def bind(self, name, value):
         """Assign `value` to `name` in the current frame, noting tensor names for the graph."""
         self.frames[-1][name] = value
-        if type(value) is Tensor:
+        if isinstance(value, Tensor):                # a module's Parameter too
             self.recorder.name(value, name)
             if value.grad_fn is not None:
                 self.last_graph_value = value
+        elif isinstance(value, Exposed):             # a module names its parameters
+            value.bound(name, self.recorder)
 
     def enclosing_scope(self):
         """What a function or comprehension made now closes over: the current frame and
@@ -135,7 +139,7 @@ class Interpreter:
 
     def binary(self, op, left, right, node):
         """`left op right`: a tensor operation, or a checked Python one."""
-        if type(left) is Tensor or type(right) is Tensor:
+        if isinstance(left, Tensor) or isinstance(right, Tensor):
             return self.tensor_call(op, (left, right), {}, node)
         self.builtins.check_python_operation(op, left, right, node)
         try:
@@ -145,14 +149,14 @@ class Interpreter:
 
     def augmented(self, op, current, operand, node):
         """`current op= operand`: in place on a tensor (as in Python), else `binary`."""
-        if type(current) is Tensor:                  # Python's += on a tensor is in place
+        if isinstance(current, Tensor):              # Python's += on a tensor is in place
             return self.tensor_call(IN_PLACE[op], (current, operand), {}, node, replay_as=op,
                                     in_place=True)
         return self.binary(op, current, operand, node)
 
     def unary(self, op, value, node):
         """`op value` (-x, +x, not x), a tensor operation when value is a tensor."""
-        if type(value) is Tensor:
+        if isinstance(value, Tensor):
             return self.tensor_call(op, (value,), {}, node)
         try:
             return op(value)
@@ -168,7 +172,7 @@ class Interpreter:
                 return compare(left, right)
             except PROGRAM_ERRORS as error:
                 raise run_failed(error, node) from None
-        if type(left) is Tensor or type(right) is Tensor:
+        if isinstance(left, Tensor) or isinstance(right, Tensor):
             return self.tensor_call(compare, (left, right), {}, node)
         try:
             return compare(left, right)
@@ -180,7 +184,9 @@ class Interpreter:
         name = node.attr
         if isinstance(owner, allowlist.Namespace) and name in owner.members:
             return owner.members[name]
-        if type(owner) is Tensor:
+        if isinstance(owner, Exposed):
+            return owner.attribute(name, self, node)
+        if isinstance(owner, Tensor):
             if name in allowlist.TENSOR_ATTRIBUTES:
                 return getattr(owner, name)
             if name in allowlist.TENSOR_METHODS:
@@ -194,9 +200,11 @@ class Interpreter:
 
     def subscript(self, owner, index, node):
         """`owner[index]` for tensors (recorded, with a label), sequences and torch results."""
-        if type(owner) is Tensor:
+        if isinstance(owner, Tensor):
             return self.tensor_call(operator.getitem, (owner, index), {}, node,
                                     label=index_label(index))
+        if isinstance(owner, Exposed):
+            return owner.item(index, self, node)
         if isinstance(owner, (list, tuple, dict, torch.Size, str, ndarray)) or \
                 type(owner).__module__ == "torch.return_types":
             try:
@@ -208,10 +216,9 @@ class Interpreter:
 
     def store_subscript(self, owner, index, value, node):
         """`owner[index] = value` for the program's lists and dicts, which may not grow past
-        MAX_LIST_ITEMS (checked before); on a tensor, not yet."""
-        if isinstance(owner, Tensor):
-            raise NotAllowed("Assigning to part of a tensor ('h[i] = ...') is not supported.",
-                             **position(node))
+        MAX_LIST_ITEMS (checked before); on a tensor as PyTorch does it (`stores`)."""
+        if isinstance(owner, (Tensor, Exposed)):      # autograd's CopySlices; param groups
+            return store_item(self, owner, index, value, node)
         if type(owner) not in (list, dict):
             raise run_failed(TypeError(f"'{type_name(owner)}' object does not support item "
                                        f"assignment"), node)
@@ -258,7 +265,10 @@ class Interpreter:
         if type(result) is Tensor:
             if result.grad_fn is not None:
                 self.recorder.record(result, replay_as or func, before or freeze(args), kwargs,
-                                     label)
+                                     label, in_place=before is not None)
+                if before is not None and result._base is not None:    # h[0:2].zero_()
+                    self.recorder.record_base(result, replay_as or func, before, kwargs,
+                                              label and "." + label)
                 self.last_recorded = result
             elif self.on_tensor is not None:
                 self.on_tensor(result)
@@ -268,24 +278,10 @@ class Interpreter:
         """Before an in-place operation: keep the recorded value of the tensor it changes;
         its operands as they are now when autograd will record the change (else None)."""
         self.recorder.protect_value(args[0])
+        if isinstance(args[0], Tensor) and args[0]._base is not None:
+            self.recorder.protect_value(args[0]._base)      # a view's change is its base's
         for value in args:
             if isinstance(value, Tensor) and value.requires_grad:
                 return freeze(args, in_place=True)
         return None
 
-
-def index_label(index):
-    """A label for an indexing op: `[0, 1:3]`."""
-    parts = index if isinstance(index, tuple) else (index,)
-    return "[" + ", ".join(index_part(p) for p in parts) + "]"
-
-
-def index_part(part):
-    """One part of an index as written: `1:3`, `tensor`, `0`."""
-    if isinstance(part, slice):
-        bounds = (part.start, part.stop) if part.step is None else \
-            (part.start, part.stop, part.step)
-        return ":".join("" if x is None else str(x) for x in bounds)
-    if isinstance(part, torch.Tensor):
-        return "tensor"
-    return str(part)

@@ -16,6 +16,7 @@ import torch.nn.functional as F
 from webapp.core import limits
 
 Tensor = torch.Tensor
+Parameter = torch.nn.Parameter
 PREDICTION_ERRORS = (TypeError, ValueError, OverflowError, ZeroDivisionError, KeyError,
                      IndexError, RuntimeError)
 
@@ -162,7 +163,7 @@ def predict_shape(func, args, kwargs):
         total = 1
         for value in (*args, *kwargs.values()) if kwargs else args:
             kind = type(value)
-            if kind is Tensor:
+            if kind is Tensor or kind is Parameter:       # a module's weight is a tensor too
                 total *= value.numel() or extent(value)
             elif kind is list or kind is tuple:
                 return meta_shape(func, args, kwargs)

@@ -21,7 +21,7 @@ import torch
 
 from webapp.execution.interpreter.builtins import UserFunction
 from webapp.core.errors import NothingToDraw, ProblemError
-from webapp.execution.lessons.runner import ProgramRuns, graph_inputs, warm_up
+from webapp.execution.lessons.runner import ProgramRuns, graph_inputs, grads_at_backward, warm_up
 
 CURVE_POINTS = 81
 MAX_PLOTTED = 1_001           # a 10,001-step trajectory is sent every 10th step
@@ -130,8 +130,7 @@ def loss_and_grad(runs, number, x, gradient=True):
     target, _ = runs.target(interpreter)
     if not gradient:
         return float(target.detach()), None
-    (grad,) = torch.autograd.grad(target, [leaves[number]], retain_graph=True,
-                                  allow_unused=True)
+    (grad,) = grads_at_backward(target, [leaves[number]])
     return float(target.detach()), torch.zeros_like(x) if grad is None else grad.reshape(x.shape)
 
 

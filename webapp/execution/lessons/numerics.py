@@ -18,7 +18,8 @@ import torch
 
 from webapp.core.errors import LimitExceeded, NothingToDraw
 from webapp.execution.capture.nodes import plain
-from webapp.execution.lessons.runner import DTYPES, ProgramRuns, graph_inputs, warm_up
+from webapp.execution.lessons.runner import (DTYPES, ProgramRuns, graph_inputs,
+                                             grads_at_backward, warm_up)
 
 H = 1e-6
 SWEEP = [10.0 ** -k for k in range(1, 13)]
@@ -53,8 +54,7 @@ def run(request):
     if not isinstance(target, torch.Tensor) or target.grad_fn is None:
         raise NothingToDraw("The program made no tensor that autograd recorded a graph for.")
     inputs = graph_inputs(target, leaves)
-    grads = torch.autograd.grad(target, [leaf for _, leaf in inputs], grad_outputs=seed,
-                                retain_graph=True, allow_unused=True)
+    grads = grads_at_backward(target, [leaf for _, leaf in inputs], seed)
     names = {id(v): k for k, v in interpreter.globals.items() if isinstance(v, torch.Tensor)}
     n = sum(leaf.numel() for _, leaf in inputs)
     if n > MAX_ELEMENTS:

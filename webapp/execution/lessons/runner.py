@@ -9,6 +9,7 @@ import torch
 from webapp import language
 from webapp.core import limits
 from webapp.core.errors import LimitExceeded
+from webapp.execution.capture.moment import leaves_at
 from webapp.execution.capture.nodes import walk
 from webapp.execution.interpreter.interpreter import Interpreter
 from webapp.execution.target import choose_output
@@ -86,6 +87,16 @@ def graph_inputs(target, leaves):
     """(position among the program's leaves, leaf) for each input of target's graph."""
     found = {id(fn.variable) for fn in walk(target.grad_fn) if hasattr(fn, "variable")}
     return [(number, leaf) for number, leaf in enumerate(leaves) if id(leaf) in found]
+
+
+def grads_at_backward(target, inputs, seed=None):
+    """autograd's d target / d each of `inputs`, with the leaves as they were at the program's
+    backward call on `target` (capture/moment.py): a training loop changes them in place after
+    it (`x -= lr * x.grad` under no_grad, an optimizer's step), and autograd would refuse."""
+    call = target.grad_fn.metadata.get("backward")
+    with leaves_at(call.leaves if call else []):
+        return torch.autograd.grad(target, inputs, grad_outputs=seed, retain_graph=True,
+                                   allow_unused=True)
 
 
 def warm_up():
