@@ -30,10 +30,8 @@ print(x, f(x))
      "no-requires-grad"),
     ("x = torch.tensor(2.0, requires_grad=True)\nprint(x)\n", "x requires grad, but nothing",
      "nothing-computed"),
-    pytest.param("x = torch.tensor(2.0, requires_grad=True)\nwith torch.no_grad():\n"
-                 "    y = x * 2\nprint(y)\n", "x requires grad, but nothing", "nothing-computed",
-                 marks=pytest.mark.xfail(strict=True, reason="with torch.no_grad() is "
-                                         "interpreted on the branch ag11 (issue 11)")),
+    ("x = torch.tensor(2.0, requires_grad=True)\nwith torch.no_grad():\n"
+     "    y = x * 2\nprint(y)\n", "x requires grad, but nothing", "nothing-computed"),
     ("x = torch.tensor(2.0, requires_grad=True)\nx.backward()\nprint(x.grad)\n",
      "called on a tensor that no operation made", "backward-on-leaf"),
 ])

@@ -55,8 +55,12 @@ class Sandbox:
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
                 connection.settimeout(ANSWER_TIMEOUT_S)
                 connection.connect(path)
-                send_message(connection, {"client": current_client.get()})
-                send_message(connection, request)
+                try:
+                    send_message(connection, {"client": current_client.get()})
+                    send_message(connection, request)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass        # refused on the client line alone (busy, share spent): the
+                                # server answered and closed while the request was on its way
                 return receive_message(connection)
         except (ConnectionError, FileNotFoundError, socket.timeout, OSError, ValueError):
             if self.process is not None and self.process.poll() is not None:
