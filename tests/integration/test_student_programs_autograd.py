@@ -542,3 +542,16 @@ def test_pytorch_refuses_and_we_say_what_pytorch_says(name):
     message, line = pytorch_failure(source)
     body = problem(source)
     assert (body["status"], body["detail"], body["line"]) == (422, message, line), body
+
+
+def test_manual_sgd_on_a_layers_own_parameters_under_no_grad():
+    """`layer.weight -= lr * layer.weight.grad`: the update students write by hand."""
+    assert_like_pytorch(
+        "import torch\nimport torch.nn as nn\nlayer = nn.Linear(2, 1)\n"
+        "x = torch.tensor([[1.0, 2.0], [0.5, -1.0]])\nt = torch.tensor([[1.0], [0.0]])\n"
+        "for step in range(3):\n    loss = ((layer(x) - t) ** 2).mean()\n"
+        "    loss.backward()\n    with torch.no_grad():\n"
+        "        layer.weight -= 0.1 * layer.weight.grad\n"
+        "        layer.bias -= 0.1 * layer.bias.grad\n"
+        "    layer.weight.grad = None\n    layer.bias.grad = None\n"
+        "print(layer.weight, layer.bias)\n")

@@ -162,10 +162,10 @@ MESSAGES = {
               "(h[i] += ...).",
         "ja": "累算代入 (+= など) は名前、NAME.data、添字付きの名前 (h[i] += ...) にだけ使えます。"},
     "attribute-target": {
-        "en": "'.{attribute}' cannot be assigned to: only NAME.data = ... and NAME.grad = None "
-              "(to change requires_grad, call x.requires_grad_()).",
-        "ja": "'.{attribute}' には代入できません。使えるのは NAME.data = ... と NAME.grad = None "
-              "だけです (requires_grad を変えるには x.requires_grad_() を呼んでください)。"},
+        "en": "'.{attribute}' cannot be assigned to: only NAME.data = ..., NAME.grad = None "
+              "and a layer's .weight and .bias (to change requires_grad, call x.requires_grad_()).",
+        "ja": "'.{attribute}' には代入できません。使えるのは NAME.data = ...、NAME.grad = None と"
+              "層の .weight、.bias だけです (requires_grad を変えるには x.requires_grad_() を呼んでください)。"},
     "grad-only-none": {
         "en": "A gradient can only be cleared: write x.grad = None or x.grad.zero_().",
         "ja": "勾配は消すことだけができます。x.grad = None か x.grad.zero_() と書いてください。"},

@@ -90,7 +90,9 @@ ATTRIBUTE_NAMES = (TORCH_FUNCTIONS | TORCH_VALUE_NAMES | FUNCTIONAL_FUNCTIONS | 
                    | DICT_METHODS | STRING_METHODS | TORCHVIZ_NAMES)
 
 # Attributes a program may assign to: `x.data = ...` (also `-=`), and `x.grad = None`.
-STORABLE_ATTRIBUTES = frozenset({"data", "grad"})
+# .weight and .bias: `layer.weight -= lr * layer.weight.grad` under no_grad stores the result
+# back (the interpreter accepts only the layer's own parameter there).
+STORABLE_ATTRIBUTES = frozenset({"data", "grad", "weight", "bias"})
 
 BUILTIN_NAMES = frozenset("""
     print range len abs min max float int round sum bool str list tuple dict enumerate zip

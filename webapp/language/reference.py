@@ -79,7 +79,7 @@ OTHER_REFUSALS = (
     ("`for ... else`, `while ... else`", "loop-else", {}),
     ("`**` in calls and dicts", "no-double-star", {}),
     ("`*` outside a call's arguments", "star-only-in-calls", {}),
-    ("assigning to an attribute other than `.data` / `.grad`", "attribute-target",
+    ("assigning to an attribute other than `.data` / `.grad` / a layer's `.weight`, `.bias`", "attribute-target",
      {"attribute": "shape"}),
     ("`x.grad = ...` other than None", "grad-only-none", {}),
     ("`.format` on anything but a string literal", "format-on-literal", {}),
