@@ -34,7 +34,7 @@ HOSTILE = [
     "import os\n",
     "x = torch.ones(100000, 100000)\n",
     "n = 10**10**8\n",
-    "f = lambda: 1\n",
+    "f = lambda: 1\ng = f.__code__\n",       # lambda itself is allowed since issue 11
     "torch.load('x')\n",
     "x = (" * 300 + ")" * 300,
     "x = torch.tensor(1.0, requires_grad=True)\nfor i in range(10**7):\n    x = x * 1\n",
