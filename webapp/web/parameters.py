@@ -49,8 +49,11 @@ PARAMETERS = {parameter.name: parameter for parameter in (
     Parameter("theme", "choice", "Colours (default light).", "light",
               choices=("light", "dark")),
     Parameter("lang", "choice", "Language of the drawing's words.", "en", choices=("en", "ja")),
-    Parameter("direction", "choice", "Layout: left to right (default) or top to bottom.", "LR",
-              choices=("LR", "TB")),
+    Parameter("direction", "choice", "Layout: left to right (default), top to bottom, or auto: "
+              "whichever shows the whole graph larger in a panel of `aspect`.", "LR",
+              choices=("LR", "TB", "auto")),
+    Parameter("aspect", "number", "The panel's width / height, for direction=auto (default "
+              "16:9, a slide).", low=0.1, high=10, text=True),
     Parameter("scale", "number", "Pixel scale (2 doubles the width). Reduced where the image "
               "would be too large (PNG: 16,384 px a side, 32 megapixels; GIF: 2 megapixels a "
               "frame, 150 in all).", 1, low=MIN_SCALE, high=MAX_SCALE, text=True),
