@@ -29,7 +29,7 @@ class App {
     this.source = null;  // the source of the graph on show
     this.runCount = 0;
     this.themeChosen = null;
-    this.direction = "LR";
+    this.direction = "auto";  // LR, TB, or auto: the one that suits the panel's shape
     this.drawingStyle = "autograd";  // or "torchviz": make_dot's picture of the same program
     this.exports = new ExportPanel(config);
     this.editor = new Editor({
@@ -44,7 +44,7 @@ class App {
       activeFields: config.steps.active_fields,
       onInputClick: (id) => this.paths.choose(id, true),
     });
-    this.zoom = new ZoomPan($("graph"));
+    this.zoom = new ZoomPan($("graph"), $("minimap"));
     this.player = new Player({
       stepMs: config.steps.step_ms,
       onStep: (k) => this.drawStep(k),
@@ -75,7 +75,16 @@ class App {
 
   drawingOptions() {
     const style = this.drawingStyle === "torchviz" ? {style: "torchviz"} : {};
-    return {theme: this.theme, lang: language(), direction: this.direction, ...style};
+    return {theme: this.theme, lang: language(), direction: this.direction, ...this.aspect(),
+      ...style};
+  }
+
+  // The graph panel's shape, for direction=auto (rounded: one drawing per shape, cached).
+  aspect() {
+    const frame = document.querySelector(".graph-frame");
+    if (this.direction !== "auto" || !frame.clientWidth || !frame.clientHeight) return {};
+    const ratio = Math.min(Math.max(frame.clientWidth / frame.clientHeight, 0.1), 10);
+    return {aspect: ratio.toFixed(1)};
   }
 
   setDrawingStyle(style) {
@@ -98,7 +107,14 @@ class App {
     requestAnimationFrame(() => {
       this.zoom.fit();
       this.paths.fitFormula();
+      this.reshape();
     });
+  }
+
+  // The panel changed shape (presentation mode, a resized window): with direction=auto the
+  // other layout may now suit it better.
+  reshape() {
+    if (this.direction === "auto" && this.aspect().aspect !== this.drawnAspect) this.redraw();
   }
 
   async setLanguage(lang) {
@@ -165,6 +181,7 @@ class App {
       return {error};
     }
     try {
+      this.drawnAspect = this.aspect().aspect;
       return {doc, svgText: await fetchSvg(this.urls, source, this.drawingOptions())};
     } catch (svgError) {
       return {doc, svgText: null, svgError};
@@ -185,6 +202,7 @@ class App {
   clearGraph() {
     this.index = null;
     this.view.clear();
+    this.zoom.detach();
     this.paths.load(null);
     this.player.load(0);
     $("graph-empty").hidden = false;
@@ -222,6 +240,7 @@ class App {
   async redraw() {
     if (!this.index || this.source === null) return;
     try {
+      this.drawnAspect = this.aspect().aspect;
       const svgText = await fetchSvg(this.urls, this.source, this.drawingOptions());
       if (!this.view.show(svgText)) return;
       this.zoom.attach(this.view.svg);
@@ -235,6 +254,7 @@ class App {
   drawStep(k) {
     if (!this.index) return;
     this.view.setStep(k, this.index);
+    this.zoom.follow(this.view.activeElements());
     this.view.svg?.setAttribute("aria-label", t("graph.drawing", {
       nodes: this.index.nodes.size, edges: this.index.edges.size,
       output: nodeName(this.index.nodes.get(this.index.doc.output)),

@@ -52,7 +52,12 @@ export function bindControls(app) {
     app.setPresent(!document.body.classList.contains("present")));
   $("lang-select").addEventListener("change", (event) => app.setLanguage(event.target.value));
   $("direction-select").addEventListener("change", (event) => app.setDirection(event.target.value));
-  window.addEventListener("resize", () => app.paths.fitFormula());
+  let resizing = null;
+  window.addEventListener("resize", () => {
+    app.paths.fitFormula();
+    clearTimeout(resizing);
+    resizing = setTimeout(() => app.reshape(), 300);
+  });
   $("zoom-in").addEventListener("click", () => app.zoom.zoomIn());
   $("zoom-out").addEventListener("click", () => app.zoom.zoomOut());
   $("zoom-fit").addEventListener("click", () => app.zoom.fit());
