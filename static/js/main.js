@@ -34,7 +34,7 @@ class App {
     this.exports = new ExportPanel(config);
     this.editor = new Editor({
       textarea: $("source"), gutter: $("editor-gutter"), band: $("error-band"),
-      onRun: () => this.run({autoplay: true}),
+      onRun: () => this.run({autoplay: true, handBack: true}),
     });
     this.problems = new ProblemBox({
       box: $("problem"), title: $("problem-title"), where: $("problem-where"),
@@ -147,7 +147,8 @@ class App {
     });
   }
 
-  async run({step = null, input = null, autoplay = false} = {}) {
+  // handBack: the keys go to the stepper afterwards (Ctrl+Enter in the editor).
+  async run({step = null, input = null, autoplay = false, handBack = false} = {}) {
     const source = this.editor.value;
     const run = ++this.runCount;
     this.player.pause();
@@ -169,6 +170,19 @@ class App {
     this.player.load(count, start);
     if (autoplay && step === null && !reducedMotion()) this.player.play();
     this.saveUrl();
+    if (handBack) this.toStepper();
+    this.showGraph();
+  }
+
+  // Focus on the graph's pane, where ← → Space Home End step (controls.js).
+  toStepper() {
+    $("graph-pane").focus({preventScroll: true});
+  }
+
+  // On a narrow screen the graph is below the editor: bring it into view after a run.
+  showGraph() {
+    if (!matchMedia("(max-width: 1100px)").matches) return;
+    $("graph-pane").scrollIntoView({block: "start", behavior: reducedMotion() ? "auto" : "smooth"});
   }
 
   // One after the other: a program that fails needs no drawing, and the server evaluates
@@ -266,12 +280,24 @@ class App {
     this.saveUrl();
   }
 
+  // Without a graph the player's buttons are inert and say why.
+  showPlayable(playable) {
+    for (const id of ["step-first", "step-back", "play-pause", "step-forward", "step-last"]) {
+      const button = $(id);
+      button.setAttribute("aria-disabled", String(!playable));
+      if (playable) button.removeAttribute("aria-describedby");
+      else button.setAttribute("aria-describedby", "player-note");
+    }
+    $("player-note").hidden = playable;
+  }
+
   updateScrubber(k, count) {
     const scrubber = $("scrubber");
     scrubber.min = String(BEFORE_START);
     scrubber.max = String(Math.max(count - 1, 0));
     scrubber.value = String(k);
     scrubber.disabled = count === 0;
+    this.showPlayable(count > 0);
     const text = count ? `${k + 1} / ${count}` : "0 / 0";
     $("step-counter").textContent = text;
     scrubber.setAttribute("aria-valuetext", count ? t("player.step_of", {n: k + 1, total: count}) : "");

@@ -191,10 +191,22 @@ def test_every_lecture_program_steps_through_its_timeline(page, live_server, lec
     assert checked == example_ids(lecture_examples)
 
 
+def shown_names(doc):
+    """{node id: the name the page gives it}: its variable's name, else its op's label, with
+    "#2", "#3" after the second and later nodes (constants aside) whose names collide."""
+    names, seen = {}, {}
+    for node in doc["graph"]["nodes"]:
+        base = node["name"] or node["label"]
+        if node["kind"] != "constant":
+            seen[base] = seen.get(base, 0) + 1
+        names[node["id"]] = base if node["kind"] == "constant" or seen[base] == 1 \
+            else f"{base} #{seen[base]}"
+    return names
+
+
 def check_paths(page, doc):
     """For every input: the listed paths and their products, the sum and the check mark."""
-    nodes = {n["id"]: n for n in doc["graph"]["nodes"]}
-    name = lambda node_id: nodes[node_id]["name"] or nodes[node_id]["label"]  # noqa: E731
+    name = shown_names(doc).get
     for input_id, info in doc["paths"].items():
         choose_input(page, name(input_id))
         routes = page.eval_on_selector_all(".path-route", "els => els.map(e => e.textContent)")

@@ -12,6 +12,11 @@ function typingIn(target) {
 
 function onKey(app, event) {
   if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.key === "Escape" && event.target === $("source")) {
+    event.preventDefault();  // Esc leaves the editor to the stepper
+    app.toStepper();
+    return;
+  }
   if (typingIn(event.target)) return;
   const onRange = event.target instanceof HTMLInputElement;  // the scrubber moves itself
   const player = app.player;
@@ -62,4 +67,9 @@ export function bindControls(app) {
   $("zoom-out").addEventListener("click", () => app.zoom.zoomOut());
   $("zoom-fit").addEventListener("click", () => app.zoom.fit());
   document.addEventListener("keydown", (event) => onKey(app, event));
+  // A choice made in a select hands the keys back to the stepper (the language's select
+  // too): ← → would otherwise change the choice just made.
+  for (const select of document.querySelectorAll("select")) {
+    select.addEventListener("change", () => app.toStepper());
+  }
 }
