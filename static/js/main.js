@@ -12,7 +12,7 @@ import {RulePanel} from "./lessons/rule.js";
 import {$, jsonBlock} from "./lib/dom.js";
 import {ApiProblem} from "./lib/fetch.js";
 import {bindControls} from "./page/controls.js";
-import {Editor} from "./page/editor.js";
+import {CodeEditor} from "./page/code-editor.js";
 import {renderGallery} from "./page/gallery.js";
 import {language, loadLanguage, preferredLanguage, t, translatePage} from "./page/i18n.js";
 import {ProblemBox} from "./page/problem.js";
@@ -32,10 +32,12 @@ class App {
     this.direction = "auto";  // LR, TB, or auto: the one that suits the panel's shape
     this.drawingStyle = "autograd";  // or "torchviz": make_dot's picture of the same program
     this.exports = new ExportPanel(config);
-    this.editor = new Editor({
-      textarea: $("source"), gutter: $("editor-gutter"), band: $("error-band"),
+    this.editor = new CodeEditor({
+      textarea: $("source"), host: $("editor"),
       onRun: () => this.run({autoplay: true, handBack: true}),
     });
+    $("editor-gutter").hidden = true;  // the textarea's own gutter and error band
+    $("source").parentElement.hidden = true;
     this.problems = new ProblemBox({
       box: $("problem"), title: $("problem-title"), where: $("problem-where"),
       excerpt: $("problem-excerpt"), detail: $("problem-detail"), editor: this.editor,
@@ -121,6 +123,7 @@ class App {
     await loadLanguage(lang, this.urls.catalogs);
     $("lang-select").value = lang;
     translatePage();
+    this.editor.relabel();
     this.renderGallery();
     this.showPlaying(this.player.playing);
     this.paths.rerender();

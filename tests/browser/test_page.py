@@ -273,17 +273,17 @@ def test_presentation_mode_from_the_link_and_the_button(page, live_server, scree
     page.set_viewport_size({"width": 1600, "height": 900})
     open_graph(page, share_link(live_server, TWO_PATHS, present="1", step="6", input="x"))
     assert "present" in page.get_attribute("body", "class")
-    assert not page.is_visible("#source")
+    assert not page.is_visible("#editor")
     assert page.is_visible("#graph svg")
     caption_size = page.eval_on_selector("#caption", "e => parseFloat(getComputedStyle(e).fontSize)")
     assert caption_size >= 28
     page.screenshot(path=screenshots / "presentation.png")
     page.keyboard.press("Escape")
-    assert page.is_visible("#source")
+    assert page.is_visible("#editor")
     assert "present" not in parse_qs(urlsplit(page.url).query)
     page.click("#present-toggle")
     assert parse_qs(urlsplit(page.url).query)["present"] == ["1"]
-    assert not page.is_visible("#source")
+    assert not page.is_visible("#editor")
 
 
 def test_light_and_dark_themes(page, live_server, screenshots):
@@ -350,7 +350,7 @@ def test_a_share_link_plays_unless_motion_is_reduced(page, live_server):
 
 def test_keys_typed_in_the_editor_stay_in_the_editor(page, live_server):
     open_graph(page, share_link(live_server, TWO_PATHS, step="3"))
-    page.click("#source")
+    page.click("#editor .cm-content")
     page.keyboard.press("End")
     page.keyboard.press("ArrowLeft")
     page.keyboard.press("Space")
@@ -370,8 +370,8 @@ def test_gallery_runs_a_lecture_program_with_ctrl_enter_too(page, live_server, l
     page.wait_for_selector("#graph svg g.node")
     assert page.input_value("#source") == next(
         e["source"] for e in lecture_examples if e["id"] == "paths_uv")
-    page.fill("#source", TWO_PATHS)
-    page.press("#source", "Control+Enter")
+    page.fill("#editor .cm-content", TWO_PATHS)
+    page.press("#editor .cm-content", "Control+Enter")
     wait_until(page, "document.querySelector('#graph svg').querySelectorAll('g.node').length === 4")
     assert parse_qs(urlsplit(page.url).query)["source"] == [TWO_PATHS]
 

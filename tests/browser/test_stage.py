@@ -91,15 +91,15 @@ def test_escape_leaves_the_editor_and_ctrl_enter_hands_the_keys_to_the_stepper(p
     assert page.is_visible("#player-note")
     page.click("#play-pause", force=True)  # aria-disabled: Playwright would wait otherwise
     assert page.get_attribute("#play-pause", "data-playing") == "false"
-    page.fill("#source", TWO_PATHS)
-    page.press("#source", "Control+Enter")
+    page.fill("#editor .cm-content", TWO_PATHS)
+    page.press("#editor .cm-content", "Control+Enter")
     page.wait_for_selector("#graph svg g.node")
     assert page.get_attribute("#play-pause", "aria-disabled") == "false"
     assert not page.is_visible("#player-note")
     page.keyboard.press("Space")
     assert page.get_attribute("#play-pause", "data-playing") == "true"
     page.keyboard.press("Space")
-    page.click("#source")
+    page.click("#editor .cm-content")
     page.keyboard.press("Escape")
     assert page.evaluate("document.activeElement.id") == "graph-pane"
     page.keyboard.press("End")

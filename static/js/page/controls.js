@@ -12,13 +12,15 @@ function typingIn(target) {
 
 function onKey(app, event) {
   if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
-  if (event.key === "Escape" && event.target === $("source")) {
+  const target = event.composedPath()[0];  // inside the editor's shadow root too
+  if (event.key === "Escape" && target instanceof Element &&
+      (target.closest("#editor") || event.target.closest?.("#editor"))) {
     event.preventDefault();  // Esc leaves the editor to the stepper
     app.toStepper();
     return;
   }
-  if (typingIn(event.target)) return;
-  const onRange = event.target instanceof HTMLInputElement;  // the scrubber moves itself
+  if (typingIn(target)) return;
+  const onRange = target instanceof HTMLInputElement;  // the scrubber moves itself
   const player = app.player;
   const actions = {
     ArrowRight: () => player.forward(),
