@@ -388,7 +388,13 @@ def test_zoom_buttons_wheel_and_fit(page, live_server):
     assert view_box() == full
     box = page.locator("#graph").bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, 300)  # the wheel alone scrolls the page
+    assert view_box() == full
+    page.locator("#graph").hover()  # where the page has scrolled it
+    box = page.locator("#graph").bounding_box()
+    page.keyboard.down("Control")  # Ctrl+wheel (a trackpad's pinch) zooms
     page.mouse.wheel(0, 300)
+    page.keyboard.up("Control")
     assert view_box()[2] > full[2]
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] / 2 + 80, box["y"] + box["height"] / 2 + 40, steps=4)
@@ -405,8 +411,9 @@ def test_a_program_not_allowed_shows_line_and_column(page, live_server, browser_
     page.wait_for_selector("#problem:not([hidden])")
     assert page.text_content("#problem-where") == f"Line {problem['line']}, column {problem['column']}"
     assert problem["line"] == 2
-    assert page.text_content("#editor-gutter .error-line") == "2"
-    assert page.is_visible("#error-band")
+    # the editor's diagnostic, on line 2 (its place to the column: tests/browser/test_editor.py)
+    page.wait_for_selector("#editor .cm-lint-marker-error")
+    assert page.locator("#editor .cm-lintRange-error").count() == 1
     excerpt = page.text_content("#problem-excerpt")
     assert "y = x.__class__" in excerpt
     assert excerpt.splitlines()[1].index("^") == len("2 | ") + problem["column"] - 1
@@ -459,7 +466,11 @@ def test_top_to_bottom_layout_from_the_link_and_the_select(page, live_server):
     open_graph(page, share_link(live_server, TWO_PATHS, step="3"))
     tall = ("(() => { const b = document.querySelector('#graph svg').viewBox.baseVal;"
             " return b.height > b.width; })()")
-    assert not page.evaluate(tall)  # left to right by default
+    assert page.input_value("#direction-select") == "auto"  # the panel's shape decides
+    assert "direction" not in parse_qs(urlsplit(page.url).query)
+    page.select_option("#direction-select", "LR")
+    wait_until(page, f"!{tall}")
+    assert parse_qs(urlsplit(page.url).query)["direction"] == ["LR"]
     page.select_option("#direction-select", "TB")
     wait_until(page, tall)
     assert parse_qs(urlsplit(page.url).query)["direction"] == ["TB"]

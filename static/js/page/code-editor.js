@@ -30,7 +30,7 @@ const THEME = EditorView.theme({
   ".cm-activeLine": {backgroundColor: "var(--code-active-line)"},
   ".cm-cursor": {borderLeftColor: "var(--fg)"},
   "&.cm-focused": {outline: "3px solid var(--focus)", outlineOffset: "-3px"},
-  ".cm-scroller": {fontFamily: "var(--font-code)", maxHeight: "60vh", overflow: "auto"},
+  ".cm-scroller": {fontFamily: "var(--font-code)"},
 });
 
 export class CodeEditor {
@@ -50,6 +50,9 @@ export class CodeEditor {
       state: EditorState.create({doc: textarea.value, extensions: [
         run, lineNumbers(), history(), drawSelection(), highlightActiveLine(), bracketMatching(),
         indentUnit.of("    "), python(), syntaxHighlighting(HIGHLIGHT), lintGutter(), THEME,
+        // Long lines wrap: the editor never scrolls inside the page (a scrolled region would
+        // need a keyboard stop of its own), and a phone shows whole lines.
+        EditorView.lineWrapping,
         keymap.of([...defaultKeymap, ...historyKeymap]),
         EditorView.contentAttributes.of({
           "aria-label": textarea.getAttribute("aria-label") || "", "aria-describedby": described,
