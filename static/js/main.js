@@ -307,8 +307,8 @@ class App {
   }
 
   updateExports(k) {
-    this.exports.update({source: this.source, step: k, theme: this.theme, lang: language(),
-      direction: this.direction});
+    this.exports.update({source: this.source, step: k, last: this.index.timeline.length - 1,
+      theme: this.theme, lang: language(), direction: this.direction, ...this.aspect()});
   }
 
   showPlaying(playing) {
