@@ -16,6 +16,7 @@ import {CodeEditor} from "./page/code-editor.js";
 import {renderGallery} from "./page/gallery.js";
 import {language, loadLanguage, preferredLanguage, t, translatePage} from "./page/i18n.js";
 import {ProblemBox} from "./page/problem.js";
+import {panelAspect, showGraph, showPlayable, toStepper} from "./page/stage.js";
 import {readState, writeState} from "./page/url-state.js";
 
 const reducedMotion = () => matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -81,12 +82,8 @@ class App {
       ...style};
   }
 
-  // The graph panel's shape, for direction=auto (rounded: one drawing per shape, cached).
   aspect() {
-    const frame = document.querySelector(".graph-frame");
-    if (this.direction !== "auto" || !frame.clientWidth || !frame.clientHeight) return {};
-    const ratio = Math.min(Math.max(frame.clientWidth / frame.clientHeight, 0.1), 10);
-    return {aspect: ratio.toFixed(1)};
+    return panelAspect(this.direction);
   }
 
   setDrawingStyle(style) {
@@ -174,18 +171,11 @@ class App {
     if (autoplay && step === null && !reducedMotion()) this.player.play();
     this.saveUrl();
     if (handBack) this.toStepper();
-    this.showGraph();
+    showGraph(reducedMotion());
   }
 
-  // Focus on the graph's pane, where ← → Space Home End step (controls.js).
   toStepper() {
-    $("graph-pane").focus({preventScroll: true});
-  }
-
-  // On a narrow screen the graph is below the editor: bring it into view after a run.
-  showGraph() {
-    if (!matchMedia("(max-width: 1100px)").matches) return;
-    $("graph-pane").scrollIntoView({block: "start", behavior: reducedMotion() ? "auto" : "smooth"});
+    toStepper();
   }
 
   // One after the other: a program that fails needs no drawing, and the server evaluates
@@ -283,24 +273,13 @@ class App {
     this.saveUrl();
   }
 
-  // Without a graph the player's buttons are inert and say why.
-  showPlayable(playable) {
-    for (const id of ["step-first", "step-back", "play-pause", "step-forward", "step-last"]) {
-      const button = $(id);
-      button.setAttribute("aria-disabled", String(!playable));
-      if (playable) button.removeAttribute("aria-describedby");
-      else button.setAttribute("aria-describedby", "player-note");
-    }
-    $("player-note").hidden = playable;
-  }
-
   updateScrubber(k, count) {
     const scrubber = $("scrubber");
     scrubber.min = String(BEFORE_START);
     scrubber.max = String(Math.max(count - 1, 0));
     scrubber.value = String(k);
     scrubber.disabled = count === 0;
-    this.showPlayable(count > 0);
+    showPlayable(count > 0);
     const text = count ? `${k + 1} / ${count}` : "0 / 0";
     $("step-counter").textContent = text;
     scrubber.setAttribute("aria-valuetext", count ? t("player.step_of", {n: k + 1, total: count}) : "");
