@@ -12,10 +12,11 @@ import {RulePanel} from "./lessons/rule.js";
 import {$, jsonBlock} from "./lib/dom.js";
 import {ApiProblem} from "./lib/fetch.js";
 import {bindControls} from "./page/controls.js";
-import {Editor} from "./page/editor.js";
+import {CodeEditor} from "./page/code-editor.js";
 import {renderGallery} from "./page/gallery.js";
 import {language, loadLanguage, preferredLanguage, t, translatePage} from "./page/i18n.js";
 import {ProblemBox} from "./page/problem.js";
+import {panelAspect, showGraph, showPlayable, toStepper} from "./page/stage.js";
 import {readState, writeState} from "./page/url-state.js";
 
 // Why a program recorded no graph (the document's `no_graph`), in the page's language.
@@ -37,13 +38,15 @@ class App {
     this.source = null;  // the source of the graph on show
     this.runCount = 0;
     this.themeChosen = null;
-    this.direction = "LR";
+    this.direction = "auto";  // LR, TB, or auto: the one that suits the panel's shape
     this.drawingStyle = "autograd";  // or "torchviz": make_dot's picture of the same program
     this.exports = new ExportPanel(config);
-    this.editor = new Editor({
-      textarea: $("source"), gutter: $("editor-gutter"), band: $("error-band"),
-      onRun: () => this.run({autoplay: true}),
+    this.editor = new CodeEditor({
+      textarea: $("source"), host: $("editor"),
+      onRun: () => this.run({autoplay: true, handBack: true}),
     });
+    $("editor-gutter").hidden = true;  // the textarea's own gutter and error band
+    $("source").parentElement.hidden = true;
     this.problems = new ProblemBox({
       box: $("problem"), title: $("problem-title"), where: $("problem-where"),
       excerpt: $("problem-excerpt"), detail: $("problem-detail"), editor: this.editor,
@@ -52,7 +55,7 @@ class App {
       activeFields: config.steps.active_fields,
       onInputClick: (id) => this.paths.choose(id, true),
     });
-    this.zoom = new ZoomPan($("graph"));
+    this.zoom = new ZoomPan($("graph"), $("minimap"));
     this.player = new Player({
       stepMs: config.steps.step_ms,
       onStep: (k) => this.drawStep(k),
@@ -83,7 +86,12 @@ class App {
 
   drawingOptions() {
     const style = this.drawingStyle === "torchviz" ? {style: "torchviz"} : {};
-    return {theme: this.theme, lang: language(), direction: this.direction, ...style};
+    return {theme: this.theme, lang: language(), direction: this.direction, ...this.aspect(),
+      ...style};
+  }
+
+  aspect() {
+    return panelAspect(this.direction);
   }
 
   setDrawingStyle(style) {
@@ -106,13 +114,21 @@ class App {
     requestAnimationFrame(() => {
       this.zoom.fit();
       this.paths.fitFormula();
+      this.reshape();
     });
+  }
+
+  // The panel changed shape (presentation mode, a resized window): with direction=auto the
+  // other layout may now suit it better.
+  reshape() {
+    if (this.direction === "auto" && this.aspect().aspect !== this.drawnAspect) this.redraw();
   }
 
   async setLanguage(lang) {
     await loadLanguage(lang, this.urls.catalogs);
     $("lang-select").value = lang;
     translatePage();
+    this.editor.relabel();
     this.renderGallery();
     this.showPlaying(this.player.playing);
     this.paths.rerender();
@@ -139,7 +155,8 @@ class App {
     });
   }
 
-  async run({step = null, input = null, autoplay = false} = {}) {
+  // handBack: the keys go to the stepper afterwards (Ctrl+Enter in the editor).
+  async run({step = null, input = null, autoplay = false, handBack = false} = {}) {
     const source = this.editor.value;
     const run = ++this.runCount;
     this.player.pause();
@@ -166,6 +183,12 @@ class App {
     this.player.load(count, start);
     if (autoplay && step === null && !reducedMotion()) this.player.play();
     this.saveUrl();
+    if (handBack) this.toStepper();
+    showGraph(reducedMotion());
+  }
+
+  toStepper() {
+    toStepper();
   }
 
   // One after the other: a program that fails needs no drawing, and the server evaluates
@@ -178,6 +201,7 @@ class App {
       return {error};
     }
     try {
+      this.drawnAspect = this.aspect().aspect;
       return {doc, svgText: await fetchSvg(this.urls, source, this.drawingOptions())};
     } catch (svgError) {
       return {doc, svgText: null, svgError};
@@ -198,6 +222,7 @@ class App {
   clearGraph() {
     this.index = null;
     this.view.clear();
+    this.zoom.detach();
     this.paths.load(null);
     this.player.load(0);
     $("graph-empty").hidden = false;
@@ -242,6 +267,7 @@ class App {
   async redraw() {
     if (!this.index || this.source === null) return;
     try {
+      this.drawnAspect = this.aspect().aspect;
       const svgText = await fetchSvg(this.urls, this.source, this.drawingOptions());
       if (!this.view.show(svgText)) return;
       this.zoom.attach(this.view.svg);
@@ -255,6 +281,7 @@ class App {
   drawStep(k) {
     if (!this.index) return;
     this.view.setStep(k, this.index);
+    this.zoom.follow(this.view.activeElements());
     this.view.svg?.setAttribute("aria-label", t("graph.drawing", {
       nodes: this.index.nodes.size, edges: this.index.edges.size,
       output: nodeName(this.index.nodes.get(this.index.doc.output)),
@@ -272,14 +299,15 @@ class App {
     scrubber.max = String(Math.max(count - 1, 0));
     scrubber.value = String(k);
     scrubber.disabled = count === 0;
+    showPlayable(count > 0);
     const text = count ? `${k + 1} / ${count}` : "0 / 0";
     $("step-counter").textContent = text;
     scrubber.setAttribute("aria-valuetext", count ? t("player.step_of", {n: k + 1, total: count}) : "");
   }
 
   updateExports(k) {
-    this.exports.update({source: this.source, step: k, theme: this.theme, lang: language(),
-      direction: this.direction});
+    this.exports.update({source: this.source, step: k, last: this.index.timeline.length - 1,
+      theme: this.theme, lang: language(), direction: this.direction, ...this.aspect()});
   }
 
   showPlaying(playing) {

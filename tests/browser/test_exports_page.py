@@ -113,3 +113,25 @@ def test_torchviz_view_on_the_page(page, live_server):
     assert "MulBackward0" in texts and "AddBackward0" in texts
     page.select_option("#style-select", "autograd")
     page.wait_for_selector("#graph svg.autograd-graph g.node")
+
+
+@pytest.mark.browser
+def test_exports_at_a_chosen_scale_a_slide_framing_and_the_final_picture(page, live_server):
+    """Issue 12 item 6: the GIF and PNG at the scale chosen, a 16:9 slide framing, the last
+    step exported as the final picture (no step highlighted), and file names counting steps
+    as the page does."""
+    open_page(page, live_server, step="3", lang="en")
+    page.select_option("#export-scale", "3")
+    assert query_of(page, "#export-png")["scale"] == ["3"]
+    assert query_of(page, "#export-gif")["scale"] == ["3"]
+    page.select_option("#export-framing", "slide")
+    png = query_of(page, "#export-png")
+    assert png["direction"] == ["auto"] and png["aspect"] == ["1.78"]
+    counter = page.text_content("#step-counter").split(" / ")[0]
+    response = requests.get(live_server + page.get_attribute("#export-png", "href"), timeout=60)
+    assert f'-step{counter}.png"' in response.headers["Content-Disposition"]
+    page.keyboard.press("End")
+    assert "step" not in query_of(page, "#export-png")
+    final = requests.get(live_server + page.get_attribute("#export-svg", "href"), timeout=60)
+    assert final.status_code == 200 and 'class="node op active' not in final.text
+    assert ' active"' not in final.text

@@ -51,7 +51,8 @@ def test_the_rule_is_shown_beside_the_numbers_on_the_current_edge(page, live_ser
     assert f"{edge['local']:.4g}".replace("-", "") in tex
     assert page.locator("#rule-panel .rule-formula .katex").count() == 1
     assert "✓" in page.text_content("#rule-panel .rule-check")
-    assert page.text_content("#rule-panel .rule-legend") == "t = y, a = add"
+    # sin's operand is the program's third unnamed add (x + 2, 1 + exp, their sum)
+    assert page.text_content("#rule-panel .rule-legend") == "t = y, a = add #3"
     page.screenshot(path=str(screenshots / "teaching-rule.png"))
     # A forward step has no edge: no rule.
     page.keyboard.press("Home")

@@ -190,3 +190,10 @@ def test_animated_svg_ignores_step_and_refuses_torchviz(client):
     assert_problem(response, 400, detail="still picture")
     response = client.get("/api/graph.svg", query_string={"source": SIN_EXP, "animate": "2"})
     assert_problem(response, 400, detail="'animate' must be 1 or 0")
+
+
+@pytest.mark.parametrize("step, counted", [("-1", "0"), ("0", "1"), ("4", "5")])
+def test_file_names_count_steps_as_the_page_does(client, step, counted):
+    """The page shows timeline index k as step k + 1 of N (0 before the first step)."""
+    response = export(client, "/api/graph.png", step=step)
+    assert f'filename="graph-y-step{counted}.png"' in response.headers["Content-Disposition"]

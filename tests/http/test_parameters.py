@@ -11,7 +11,7 @@ PROGRAM = "x = torch.tensor(0.5, requires_grad=True)\ny = (x - 1) ** 2\ny.backwa
 BAD = {"program": "", "name": "1x", "integer": "x", "number": "x", "choice": "nonsense",
        "flag": "2"}
 # A good value for each parameter whose default is None, and the program itself.
-GOOD = {"source": PROGRAM, "output": "y", "input": "x", "step": "0", "start": 0.25}
+GOOD = {"source": PROGRAM, "output": "y", "input": "x", "step": "0", "start": 0.25, "aspect": "1.5"}
 
 
 @pytest.fixture

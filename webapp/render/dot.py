@@ -188,7 +188,7 @@ def label_of(lines):
 def node_style(node, colours):
     kind = node.get("kind")
     if kind == "constant":
-        style = {"shape": "box", "style": "dashed", "fontsize": "10", "height": "0.3",
+        style = {"shape": "box", "style": "dashed", "height": "0.3",
                  "color": colours["muted"], "fontcolor": colours["muted"]}
     elif kind == "input":
         style = {"shape": "box", "style": "rounded,filled", "fillcolor": colours["input_fill"],

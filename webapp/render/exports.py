@@ -37,10 +37,11 @@ def export(doc, kind, **options):
 
 
 def file_name(doc, kind, step=None):
-    """A download name that says what it holds: graph-y.png, graph-y-step12.pdf."""
+    """A download name that says what it holds: graph-y.png, graph-y-step12.pdf, numbered
+    as the page counts its steps (timeline index 11 is step 12; before the first, step 0)."""
     output = next((node for node in doc["graph"]["nodes"] if node["id"] == doc["output"]), {})
     name = output.get("name") or output.get("label") or "graph"
     name = "".join(ch for ch in name if ch.isascii() and (ch.isalnum() or ch in "_-")) or "graph"
-    suffix = f"-step{step}" if step is not None else ""
+    suffix = f"-step{step + 1}" if step is not None else ""
     extension = {"animated-svg": "svg"}.get(kind, kind)
     return f"graph-{name}{suffix}.{extension}"

@@ -59,7 +59,7 @@ def svg(parameters):
     if animate:
         return exported("animated-svg")
     document = document_for(parameters)
-    options = drawing_options(parameters)
+    options = drawing_options(parameters, document)
     options["step"] = step_parameter(parameters, document)
     picture = drawing("svg", parameters, options, lambda doc: render.to_svg(doc, **options))
     return Response(picture, mimetype="image/svg+xml")
@@ -68,7 +68,7 @@ def svg(parameters):
 def exported(kind, **options):
     """Evaluate the program in the query, render it as `kind` (both cached), answer with it."""
     document = document_for(request.args)
-    options.update(drawing_options(request.args))
+    options.update(drawing_options(request.args, document))
     if exports.EXPORTS[kind].stepped:
         options["step"] = step_parameter(request.args, document)
     if exports.EXPORTS[kind].scaled:

@@ -43,7 +43,7 @@ def body_properties(names):
 # Which parameters each endpoint reads (tests/http/test_parameters.py checks this against
 # what the endpoints accept).
 PROGRAM = ["source", "output", "seed", "lang"]
-DRAWING = ["theme", "direction"]
+DRAWING = ["theme", "direction", "aspect"]
 QUERIES = {
     "/api/graph.json": PROGRAM,
     "/api/graph.svg": PROGRAM + ["step"] + DRAWING + ["animate", "style"],

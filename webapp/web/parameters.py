@@ -58,8 +58,12 @@ PARAMETERS = {parameter.name: parameter for parameter in (
     Parameter("lang", "choice", "Language of the drawing's words and of the checker's "
               "messages (those default to Accept-Language's choice).", "en",
               choices=("en", "ja")),
-    Parameter("direction", "choice", "Layout: left to right (default) or top to bottom.", "LR",
-              choices=("LR", "TB")),
+    Parameter("direction", "choice", "Layout: left to right (default), top to bottom, or auto: "
+              "whichever shows the whole graph larger in a panel of `aspect`.", "LR",
+              choices=("LR", "TB", "auto")),
+    Parameter("aspect", "number", "The panel's width / height, for direction=auto (default "
+              "16:9, a slide). Rounded to a multiple of 0.05 (one cache key per step).",
+              low=0.1, high=10, text=True, quantum=0.05),
     Parameter("scale", "number", "Pixel scale (2 doubles the width). Reduced where the image "
               "would be too large (PNG: 16,384 px a side, 32 megapixels; GIF: 2 megapixels a "
               "frame, 150 in all). Rounded to a multiple of 0.25.", 1, low=MIN_SCALE,
@@ -132,7 +136,8 @@ def parse_number(parameter, value):
         raise refused(parameter, f"a number above {low:g} up to {high:g}" if parameter.open_low
                       else f"a number from {low:g} to {high:g}")
     if parameter.quantum:
-        value = min(max(round(value / parameter.quantum) * parameter.quantum, low), high)
+        value = min(max(round(round(value / parameter.quantum) * parameter.quantum, 6), low),
+                    high)
     return float(value)
 
 

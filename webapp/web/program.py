@@ -9,6 +9,7 @@ from flask import request
 from webapp.core.errors import BadRequest, NotDrawable, UnsupportedMediaType
 from webapp.pipeline import evaluation as pipeline
 from webapp.render import drawing as render
+from webapp.render.orientation import chosen_direction
 from webapp.web.parameters import parse
 
 DRAWING_OPTIONS = ("theme", "lang", "direction")
@@ -41,9 +42,17 @@ def document_for(parameters):
     return pipeline.graph_document(source, output=output, seed=seed)
 
 
-def drawing_options(parameters):
-    """theme, lang and direction, checked, defaults filled in."""
-    return {name: parse(parameters, name) for name in DRAWING_OPTIONS}
+def drawing_options(parameters, document):
+    """theme, lang and direction, checked, defaults filled in; direction=auto becomes the
+    layout that suits a panel of `aspect` (render.orientation)."""
+    options = {name: parse(parameters, name) for name in DRAWING_OPTIONS}
+    aspect = parse(parameters, "aspect")
+    if options["direction"] == "auto":
+        try:
+            options["direction"] = chosen_direction(document, aspect, options["lang"])
+        except render.GraphTooLargeToDraw as error:
+            raise NotDrawable(f"{error} The JSON export still has the whole graph.") from None
+    return options
 
 
 def step_parameter(parameters, document):

@@ -4,6 +4,8 @@ import {formatValue} from "../lib/format.js";
 import {t} from "../page/i18n.js";
 import {isScalar, nodeName} from "./model.js";
 
+const MAX_TERMS = 4;  // an accumulation with more shows its first three, the count, the total
+
 function forwardCaption(index, node) {
   const value = formatValue(node.value, node.shape);
   if (node.kind === "input") return t("caption.forward_input", {name: nodeName(node), value});
@@ -11,7 +13,8 @@ function forwardCaption(index, node) {
   const args = (index.incoming.get(node.id) || [])
     .map((e) => nodeName(index.nodes.get(e.source))).join(", ");
   const call = `${node.label}(${args})`;
-  const name = node.name ? `${node.name} = ${call}` : call;
+  const shown = nodeName(node);  // its variable, or "add #2" when unnamed ops collide
+  const name = shown !== node.label ? `${shown} = ${call}` : call;
   return t("caption.forward_op", {name, value});
 }
 
@@ -22,20 +25,25 @@ function backwardCaption(index, step) {
   const along = `${nodeName(source)} → ${nodeName(target)}`;
   if (isScalar(source) && isScalar(target) && edge.local !== null && typeof edge.local !== "object") {
     return t("caption.backward_scalar", {
-      along, edge: edge.id,
+      along,
       upstream: formatValue(target.grad), local: formatValue(edge.local), flow: formatValue(edge.grad),
     });
   }
-  return t("caption.backward_tensor", {along, edge: edge.id, flow: formatValue(edge.grad, source.shape)});
+  return t("caption.backward_tensor", {along, flow: formatValue(edge.grad, source.shape)});
 }
 
 function accumulateCaption(index, step) {
   const node = index.nodes.get(step.node);
   // 2 + (−5): a negative term after the first in parentheses.
-  const parts = step.edges.map((id, i) => {
+  // A long sum is bounded: its first terms, how many there are, and the total.
+  const shown = step.edges.length > MAX_TERMS ? step.edges.slice(0, MAX_TERMS - 1) : step.edges;
+  const parts = shown.map((id, i) => {
     const text = formatValue(index.edges.get(id).grad, node.shape);
     return i && text.startsWith("−") ? `(${text})` : text;
   });
+  if (shown.length < step.edges.length) {
+    parts.push(t("caption.more_terms", {count: step.edges.length}));
+  }
   return t("caption.accumulate", {
     name: nodeName(node), terms: parts.join(" + "), total: formatValue(node.grad, node.shape),
   });

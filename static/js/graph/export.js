@@ -6,7 +6,7 @@ import {ApiProblem, fetchOk} from "../lib/fetch.js";
 import {t} from "../page/i18n.js";
 import {renderingUrl} from "./api.js";
 
-const PNG_SCALE = "2";  // high-DPI: sharp on a projector
+const SLIDE_ASPECT = "1.78";  // 16:9: direction=auto lays the graph out for a slide
 
 export class ExportPanel {
   constructor(urls) {
@@ -19,6 +19,9 @@ export class ExportPanel {
       });
     }
     $("embed-kind").addEventListener("change", () => this.showSnippet());
+    for (const id of ["export-scale", "export-framing"]) {
+      $(id).addEventListener("change", () => this.view && this.update(this.view));
+    }
     $("embed-copy").addEventListener("click", () => this.copySnippet());
   }
 
@@ -27,15 +30,21 @@ export class ExportPanel {
     $("embed-row").hidden = !visible;
   }
 
-  // view: {source, step, theme, lang, direction}
-  update({source, step, ...options}) {
+  // view: {source, step, last, theme, lang, direction, aspect?}. At the last step the
+  // pictures are the final one (no step's highlight); the scale and framing are the row's.
+  update(view) {
+    this.view = view;
+    const {source, step, last, ...options} = view;
+    if ($("export-framing").value === "slide") Object.assign(options, {direction: "auto", aspect: SLIDE_ASPECT});
+    const scale = $("export-scale").value;
     const url = (kind, extra = {}) => renderingUrl(this.urls[kind], source, {...extra, ...options});
+    const at = step === last ? {} : {step: String(step)};
     this.hrefs = {
-      "export-svg": url("svg", {step: String(step)}),
-      "export-png": url("png", {step: String(step), scale: PNG_SCALE}),
-      "export-pdf": url("pdf", {step: String(step)}),
+      "export-svg": url("svg", at),
+      "export-png": url("png", {...at, scale}),
+      "export-pdf": url("pdf", at),
       "export-dot": url("dot"),
-      "export-gif": url("gif"),
+      "export-gif": url("gif", {scale}),
       "export-animated-svg": url("svg", {animate: "1"}),
       "export-pdf-steps": url("pdf", {pages: "steps"}),
     };

@@ -99,6 +99,11 @@ export class GraphView {
     for (const id of ids) this.element(id)?.classList.add("active");
   }
 
+  // The groups the current step is about (marked by setStep).
+  activeElements() {
+    return this.svg ? [...this.svg.querySelectorAll("g.node.active, g.edge.active")] : [];
+  }
+
   // Highlight one path (its nodes and edges) or, with null, none.
   highlightPath(path) {
     if (!this.svg) return;

@@ -64,6 +64,7 @@ export class PathsPanel {
     const info = this.inputId ? this.index.doc.paths[this.inputId] : null;
     this.list.replaceChildren();
     this.formula.replaceChildren();
+    this.formulaParts = null;
     this.check.textContent = "";
     this.check.className = "paths-check";
     this.summary.textContent = this.index && !info ? t("paths.prompt") : "";
@@ -145,45 +146,61 @@ export class PathsPanel {
   }
 
   // One line per step of the reasoning, aligned on "=": the general rule, each path's
-  // product of local derivatives (one path a line), their values, and the sum.
-  texFormula(info, input, output) {
+  // product of local derivatives (one path a line; `perLine` factors a line when a product
+  // is too wide), their values (one a line), and the sum.
+  texFormula(info, input, output, perLine = Infinity) {
     const lhs = `\\frac{\\partial ${texName(nodeName(output))}}{\\partial ${texName(nodeName(input))}}`;
     const general = `\\sum_{p} \\prod_{(s \\to t) \\in p} \\frac{\\partial t}{\\partial s}`;
     if (info.sum === null) return `${lhs} = ${general}`;
     const shown = info.paths.slice(0, MAX_TERMS_SHOWN);
-    const terms = shown.map((p) => {
-      const locals = this.localsOf(p);
-      if (locals.some((v) => typeof v === "object" && v !== null)) return texTerm(p.product);
-      const factors = locals.map((v) => texTerm(v));
-      return factors.length > 1 ? `(${factors.join(" \\cdot ")})` : factors[0];
-    });
-    if (info.count > shown.length) terms.push("\\cdots");
-    const lines = [`${lhs} &= ${general}`, `&= ${terms[0]}`];
-    for (const term of terms.slice(1)) lines.push(`&\\quad + ${term}`);
+    const lines = [`${lhs} &= ${general}`];
+    shown.forEach((p, i) => lines.push(...this.termLines(p, i ? "&\\quad + " : "&= ", perLine)));
+    if (info.count > shown.length) lines.push("&\\quad + \\cdots");
     if (info.count === shown.length && shown.length > 1) {
-      lines.push(`&= ${shown.map((p, i) => (i ? texTerm(p.product) : texNumber(p.product))).join(" + ")}`);
+      shown.forEach((p, i) => lines.push(i ? `&\\quad + ${texTerm(p.product)}` : `&= ${texNumber(p.product)}`));
     }
     lines.push(`&= ${texNumber(info.sum)}`);
     return `\\begin{aligned} ${lines.join(" \\\\ ")} \\end{aligned}`;
   }
 
+  // One path's product, on one line or, `perLine` factors at a time, on several.
+  termLines(path, lead, perLine) {
+    const locals = this.localsOf(path);
+    if (locals.some((v) => typeof v === "object" && v !== null)) return [lead + texTerm(path.product)];
+    const factors = locals.map((v) => texTerm(v));
+    if (factors.length === 1) return [lead + factors[0]];
+    const chunks = [];
+    for (let i = 0; i < factors.length; i += perLine) chunks.push(factors.slice(i, i + perLine).join(" \\cdot "));
+    return chunks.map((chunk, i) => (i === 0 ? `${lead}(${chunk}` : `&\\qquad \\cdot ${chunk}`)
+      + (i === chunks.length - 1 ? ")" : ""));
+  }
+
   renderFormula(info, input, output) {
-    const tex = this.texFormula(info, input, output);
+    this.formulaParts = {info, input, output};
+    this.fitFormula();
+  }
+
+  typeset(tex) {
     this.formula.dataset.tex = tex;
     if (window.katex) {
       window.katex.render(tex, this.formula, {throwOnError: false, displayMode: true});
     } else {
       this.formula.textContent = tex;
     }
-    this.fitFormula();
   }
 
-  // A formula wider than the panel is typeset smaller rather than cut off (down to 55%).
+  // A formula wider than the panel wraps: fewer factors a line, down to one. Only if even
+  // that is too wide is it typeset smaller (down to 80%: it stays legible on a projector).
   fitFormula() {
     const box = this.formula;
     box.style.fontSize = "";
-    if (!box.firstChild || box.scrollWidth <= box.clientWidth) return;
-    const scale = Math.max(box.clientWidth / box.scrollWidth, 0.55);
+    if (!this.formulaParts) return;
+    const {info, input, output} = this.formulaParts;
+    for (const perLine of [Infinity, 4, 3, 2, 1]) {
+      this.typeset(this.texFormula(info, input, output, perLine));
+      if (!box.firstChild || box.scrollWidth <= box.clientWidth) return;
+    }
+    const scale = Math.max(box.clientWidth / box.scrollWidth, 0.8);
     box.style.fontSize = `${scale * parseFloat(getComputedStyle(box).fontSize)}px`;
   }
 

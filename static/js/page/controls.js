@@ -12,8 +12,15 @@ function typingIn(target) {
 
 function onKey(app, event) {
   if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
-  if (typingIn(event.target)) return;
-  const onRange = event.target instanceof HTMLInputElement;  // the scrubber moves itself
+  const target = event.composedPath()[0];  // inside the editor's shadow root too
+  if (event.key === "Escape" && target instanceof Element &&
+      (target.closest("#editor") || event.target.closest?.("#editor"))) {
+    event.preventDefault();  // Esc leaves the editor to the stepper
+    app.toStepper();
+    return;
+  }
+  if (typingIn(target)) return;
+  const onRange = target instanceof HTMLInputElement;  // the scrubber moves itself
   const player = app.player;
   const actions = {
     ArrowRight: () => player.forward(),
@@ -52,9 +59,19 @@ export function bindControls(app) {
     app.setPresent(!document.body.classList.contains("present")));
   $("lang-select").addEventListener("change", (event) => app.setLanguage(event.target.value));
   $("direction-select").addEventListener("change", (event) => app.setDirection(event.target.value));
-  window.addEventListener("resize", () => app.paths.fitFormula());
+  let resizing = null;
+  window.addEventListener("resize", () => {
+    app.paths.fitFormula();
+    clearTimeout(resizing);
+    resizing = setTimeout(() => app.reshape(), 300);
+  });
   $("zoom-in").addEventListener("click", () => app.zoom.zoomIn());
   $("zoom-out").addEventListener("click", () => app.zoom.zoomOut());
   $("zoom-fit").addEventListener("click", () => app.zoom.fit());
   document.addEventListener("keydown", (event) => onKey(app, event));
+  // A choice made in a select hands the keys back to the stepper (the language's select
+  // too): ← → would otherwise change the choice just made.
+  for (const select of document.querySelectorAll("select")) {
+    select.addEventListener("change", () => app.toStepper());
+  }
 }

@@ -42,12 +42,14 @@ export class ProblemBox {
       const caret = column ? `\n${" ".repeat(prefix.length + column - 1)}^` : "";
       this.excerpt.textContent = `${prefix}${text}${caret}`;
       this.excerpt.hidden = false;
-      this.editor.markError(line);
+      this.editor.markError(line, column, problem.detail);
     } else {
       this.where.textContent = "";
       this.excerpt.hidden = true;
       this.editor.clearError();
     }
+    // Every error the server found (`errors`, when it lists them) marked where it is.
+    if (Array.isArray(problem.errors) && problem.errors.length) this.editor.markErrors?.(problem.errors);
     this.box.hidden = false;
     this.box.scrollIntoView({block: "nearest"});
   }

@@ -1,4 +1,4 @@
-// The view in the URL: ?source=...&step=N&input=NAME&present=1&lang=ja&theme=dark&direction=TB,
+// The view in the URL: ?source=...&step=N&input=NAME&present=1&lang=ja&theme=dark&direction=TB (or LR; absent: auto),
 // kept current with history.replaceState so a copied link opens the same view.
 export function readState(search = location.search) {
   const params = new URLSearchParams(search);
@@ -10,7 +10,7 @@ export function readState(search = location.search) {
     input: params.get("input"),
     present: params.get("present") === "1",
     theme: ["light", "dark"].includes(params.get("theme")) ? params.get("theme") : null,
-    direction: params.get("direction") === "TB" ? "TB" : "LR",
+    direction: ["LR", "TB"].includes(params.get("direction")) ? params.get("direction") : "auto",
   };
 }
 
@@ -22,7 +22,7 @@ export function writeState({source, step, input, present, lang, theme, direction
   if (present) params.set("present", "1");
   if (lang) params.set("lang", lang);
   if (theme) params.set("theme", theme);
-  if (direction === "TB") params.set("direction", direction);
+  if (direction === "LR" || direction === "TB") params.set("direction", direction);
   const query = params.toString();
   const url = `${location.pathname}${query ? `?${query}` : ""}`;
   if (url !== `${location.pathname}${location.search}`) history.replaceState(null, "", url);

@@ -1,0 +1,53 @@
+// The whole drawing in small, with a frame around the part the camera shows: visible only
+// while the view is smaller than the drawing. A click there moves the view to that point.
+// The copy carries no ids (they stay unique on the page) and is hidden from assistive
+// technology: the drawing itself is described once.
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+export class Minimap {
+  constructor(box, onPick) {
+    this.box = box;
+    this.onPick = onPick;
+    this.svg = null;
+    box.addEventListener("pointerdown", (event) => this.pick(event));
+  }
+
+  attach(svg, full) {
+    this.box.replaceChildren();
+    this.svg = null;
+    this.box.hidden = true;
+    if (!svg) return;
+    const copy = svg.cloneNode(true);
+    for (const el of copy.querySelectorAll("[id]")) el.removeAttribute("id");
+    copy.removeAttribute("role");
+    copy.removeAttribute("aria-label");
+    copy.setAttribute("viewBox", `${full.x} ${full.y} ${full.w} ${full.h}`);
+    copy.setAttribute("preserveAspectRatio", "xMidYMid meet");
+    this.frame = document.createElementNS(SVG_NS, "rect");
+    this.frame.setAttribute("class", "minimap-view");
+    copy.append(this.frame);
+    this.box.append(copy);
+    // At most about a third of the frame either way, the drawing's own shape.
+    this.box.style.aspectRatio = `${full.w} / ${full.h}`;
+    this.box.style.width = full.w >= full.h ? "min(30%, 240px)" : "auto";
+    this.box.style.height = full.w >= full.h ? "auto" : "min(34%, 180px)";
+    this.svg = copy;
+  }
+
+  show(view, whole) {
+    this.box.hidden = whole || !this.svg;
+    if (!this.svg) return;
+    this.frame.setAttribute("x", view.x);
+    this.frame.setAttribute("y", view.y);
+    this.frame.setAttribute("width", view.w);
+    this.frame.setAttribute("height", view.h);
+  }
+
+  pick(event) {
+    if (!this.svg) return;
+    event.preventDefault();
+    const point = new DOMPoint(event.clientX, event.clientY)
+      .matrixTransform(this.svg.getScreenCTM().inverse());
+    this.onPick(point.x, point.y);
+  }
+}
