@@ -46,7 +46,7 @@ def confine(keep):
         os.setgroups([])
         os.setgid(NOBODY)
         os.setuid(NOBODY)
-    system_call_filter().load()
+    FILTER.load()
 
 
 def close_all_but(keep):
@@ -99,3 +99,8 @@ def system_call_filter():
     rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")   # glibc falls back to clone
     rules.add_rule(refuse, "openat2")
     return rules
+
+
+# Built once, in the fork server when it imports this module, and loaded by each child: building
+# it costs ~0.6 ms, a tenth of a small program's whole evaluation.
+FILTER = system_call_filter()
