@@ -13,9 +13,10 @@ from webapp.sandbox.child import cpu_seconds
 from webapp.sandbox.client import Sandbox, current_client
 
 ENDLESS = "a = torch.ones(300, 300)\nfor i in range(100000):\n    b = a @ a\n"
-# About a second of processor on this kind of machine (0.3-3 s): it ends by itself, so that
-# the order of service does not hang on the queue's wait limit on a loaded machine.
-COSTLY = ("a = torch.ones(300, 300)\nfor i in range(400):\n    b = a @ a\n"
+# A few seconds of processor (about 3 s here): long enough that the student's request arrives
+# while the first one runs, even on a fast machine; it ends by itself or by the CPU budget,
+# either way before the queue's wait limit.
+COSTLY = ("a = torch.ones(300, 300)\nfor i in range(1000):\n    b = a @ a\n"
           "x = torch.tensor(1.0, requires_grad=True)\ny = x * 2\n")
 HONEST = "x = torch.tensor(2.0, requires_grad=True)\ny = x ** 3\ny.backward()\nprint(x.grad)\n"
 SHARE_S = limits.CPU_TIME_LIMIT_S - 1          # one loop stopped by the budget spends it
@@ -62,7 +63,6 @@ def test_an_honest_student_goes_before_a_costly_clients_second_program(sandbox):
     order = [client for client, _ in finished]
     assert order == ["costly", "student", "costly"], (order, finished)
     assert finished[1][1].get("stdout") == "tensor(12.)\n", finished[1][1]
-    assert all("problem" not in answer for _, answer in finished), finished
 
 
 def test_a_client_past_its_share_is_answered_429_and_the_others_are_not(sandbox):
