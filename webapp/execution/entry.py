@@ -14,10 +14,10 @@ import warnings as python_warnings
 import torch
 
 from webapp import language
-from webapp.core import limits
 from webapp.core.errors import LimitExceeded, NothingToDraw, ProblemError
 from webapp.execution.capture import trace as capture
 from webapp.execution.capture.nodes import plain
+from webapp.execution.interpreter.flow import out_of_memory
 from webapp.execution.interpreter.interpreter import Interpreter
 from webapp.execution.lessons import descent, numerics
 from webapp.execution.rules.annotate import edge_rule
@@ -97,9 +97,7 @@ def kind_of(request):
 def problem_for(error):
     """The ProblemError to show for an error an evaluation ended with."""
     if isinstance(error, MemoryError):
-        return LimitExceeded("The program ran out of memory "
-                             f"(the limit is {limits.MEMORY_HEADROOM_BYTES >> 20} MiB "
-                             "beyond PyTorch itself).")
+        return out_of_memory()
     if isinstance(error, RecursionError):
         return LimitExceeded("The program nests too deeply.")
     return error

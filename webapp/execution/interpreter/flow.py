@@ -40,10 +40,17 @@ def run_failed(error, node):
     if isinstance(error, NAMED_ERRORS) or not message:
         message = f"{type(error).__name__}: {message}" if message else type(error).__name__
     if isinstance(error, RuntimeError) and any(words in message for words in OUT_OF_MEMORY):
-        return LimitExceeded(
-            f"The program ran out of memory (a run may use "
-            f"{limits.MEMORY_HEADROOM_BYTES // 2**20:,} MiB beyond what PyTorch needs): it "
-            f"keeps too many tensors or too long a graph alive.", **position(node))
+        return out_of_memory(node)
     if len(message) > 1_000:
         message = message[:1_000] + " …"
     return RunFailed(message, **position(node))
+
+
+def out_of_memory(node=None):
+    """The one answer for a run past its memory (Python's MemoryError or PyTorch's refused
+    allocation), located at `node` where known."""
+    return LimitExceeded(
+        f"The program ran out of memory (a run may use "
+        f"{limits.MEMORY_HEADROOM_BYTES // 2**20:,} MiB beyond what PyTorch needs): it "
+        f"keeps too many tensors, too long a graph or too large lists alive.",
+        **(position(node) if node is not None else {}))

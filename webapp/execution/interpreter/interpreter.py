@@ -21,7 +21,8 @@ from webapp.execution.interpreter.compiler import Compiler
 from webapp.execution.interpreter.containers import method_of, too_long, type_name
 from webapp.execution.interpreter.expressions import MEMBERSHIP
 from webapp.core.errors import LimitExceeded, NotAllowed, ProblemError
-from webapp.execution.interpreter.flow import Break, Continue, Return, position, run_failed
+from webapp.execution.interpreter.flow import (Break, Continue, Return, out_of_memory,
+                                              position, run_failed)
 from webapp.execution.interpreter.guard import Guard, check_shape
 from webapp.execution.interpreter.objects import Exposed
 from webapp.execution.interpreter.stores import index_label, store_item
@@ -261,7 +262,7 @@ class Interpreter:
         except PROGRAM_ERRORS as error:
             raise run_failed(error, node) from None
         except MemoryError:
-            raise LimitExceeded("The program ran out of memory.", **position(node)) from None
+            raise out_of_memory(node) from None
         if type(result) is Tensor:
             if result.grad_fn is not None:
                 self.recorder.record(result, replay_as or func, before or freeze(args), kwargs,
