@@ -6,24 +6,17 @@ Our interpreter needs a graph to answer without a problem, so `GRAPH` is appende
 only: it prints nothing and makes one recorded operation.
 """
 import ast
-import contextlib
-import io
 
-import torch
-
-from webapp import language
 from tests.support.documents import run
+from tests.support.reference import pytorch_run
+from webapp import language
 
 GRAPH = "\ngraph_leaf = torch.tensor(1.0, requires_grad=True)\ngraph_out = graph_leaf * 1\n"
 
 
 def python_stdout(source):
     """What plain Python prints running `source` (the test's own text)."""
-    out = io.StringIO()
-    torch.manual_seed(0)
-    with contextlib.redirect_stdout(out):
-        exec(compile(source, "<test program>", "exec"), {"torch": torch})
-    return out.getvalue()
+    return pytorch_run(source)[0]
 
 
 def python_error(source):
