@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from tests.support.descent import lecture_descent_final_x
 from tests.support.processes import children_of
 from webapp.core import limits
 from webapp.sandbox.child import cpu_seconds
@@ -92,16 +93,6 @@ def test_time_a_child_is_kept_from_running_does_not_count(sandbox):
     outcome["thread"].join(limits.WALL_CLOCK_BACKSTOP_S + 30)
     answer = outcome["answer"]
     assert "problem" not in answer, answer.get("problem")
-    assert answer["variables"]["x"]["value"] == pytest.approx(descent(4000), rel=1e-6)
+    assert answer["variables"]["x"]["value"] == pytest.approx(lecture_descent_final_x(4000),
+                                                               rel=1e-6)
 
-
-def descent(steps):
-    """SHORT_DESCENT's final x, in plain PyTorch."""
-    import torch
-    x = torch.tensor(3.0, requires_grad=True)
-    for _ in range(steps):
-        y = x ** 2 + torch.exp(-x)
-        y.backward()
-        x.data = x.data - 0.01 * x.grad
-        x.grad.zero_()
-    return x.item()

@@ -9,6 +9,7 @@ import time
 import pytest
 import requests
 
+from tests.support.descent import lecture_descent_final_x
 from tests.support.paths import REPO
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -19,19 +20,6 @@ pytestmark = pytest.mark.slow
 RUNS = 20
 LOAD_THREADS = 3
 TIMEOUT_S = 60
-
-
-def plain_pytorch_final_x():
-    """The lecture's loop in plain PyTorch: its final x."""
-    import torch
-    lr, steps = 0.01, 10001
-    x = torch.tensor(3.0, requires_grad=True)
-    for _ in range(steps):
-        y = x ** 2 + torch.exp(-x)
-        y.backward()
-        x.data = x.data - lr * x.grad
-        x.grad.zero_()
-    return x.item()
 
 
 class Load:
@@ -96,7 +84,7 @@ class CpuSampler:
 
 def test_the_lecture_descent_answers_every_time_under_load(lecture_examples):
     source = next(e["source"] for e in lecture_examples if e["id"] == "gradient_descent")
-    expected = plain_pytorch_final_x()
+    expected = lecture_descent_final_x(10001)
     server = load.Server(workers=2)
     outcomes = []
     try:

@@ -19,3 +19,15 @@ def descend_directly(f, start, lr, steps):
         if k < steps:
             x = (x - lr * grad).detach()
     return xs, losses
+
+
+def lecture_descent_final_x(steps, lr=0.01, start=3.0):
+    """The final x of the lecture's gradient_descent loop (f(x) = x² + exp(-x), updated with
+    `x.data = x.data - lr * x.grad`), written as the deck writes it."""
+    x = torch.tensor(start, requires_grad=True)
+    for _ in range(steps):
+        y = x ** 2 + torch.exp(-x)
+        y.backward()
+        x.data = x.data - lr * x.grad
+        x.grad.zero_()
+    return x.item()
