@@ -1,5 +1,5 @@
 // The page: wires the editor, the drawing, the player, the paths panel and the URL together.
-import {fetchGraph, fetchSvg} from "./graph/api.js";
+import {fetchGraphAndDrawing, fetchSvg} from "./graph/api.js";
 import {captionFor} from "./graph/caption.js";
 import {ExportPanel} from "./graph/export.js";
 import {GraphView} from "./graph/graph-view.js";
@@ -15,17 +15,11 @@ import {bindControls} from "./page/controls.js";
 import {CodeEditor} from "./page/code-editor.js";
 import {renderGallery} from "./page/gallery.js";
 import {language, loadLanguage, preferredLanguage, t, translatePage} from "./page/i18n.js";
+import {hideOutput, noGraphReason, showOutput} from "./page/output.js";
+import {showPlaying, showStep} from "./page/player-bar.js";
 import {ProblemBox} from "./page/problem.js";
-import {panelAspect, showGraph, showPlayable, toStepper} from "./page/stage.js";
+import {panelAspect, showGraph, toStepper} from "./page/stage.js";
 import {readState, writeState} from "./page/url-state.js";
-
-// Why a program recorded no graph (the document's `no_graph`), in the page's language.
-const NO_GRAPH = {
-  "plain-numbers": "graph.no_graph_plain_numbers",
-  "no-requires-grad": "graph.no_graph_no_requires_grad",
-  "nothing-computed": "graph.no_graph_nothing_computed",
-  "backward-on-leaf": "graph.no_graph_backward_on_leaf",
-};
 
 const reducedMotion = () => matchMedia("(prefers-reduced-motion: reduce)").matches;
 
@@ -191,21 +185,9 @@ class App {
     toStepper();
   }
 
-  // One after the other: a program that fails needs no drawing, and the server evaluates
-  // one request at a time per program instead of two at once.
-  async fetchGraphAndDrawing(source) {
-    let doc;
-    try {
-      doc = await fetchGraph(this.urls, source, language());
-    } catch (error) {
-      return {error};
-    }
-    try {
-      this.drawnAspect = this.aspect().aspect;
-      return {doc, svgText: await fetchSvg(this.urls, source, this.drawingOptions())};
-    } catch (svgError) {
-      return {doc, svgText: null, svgError};
-    }
+  fetchGraphAndDrawing(source) {
+    this.drawnAspect = this.aspect().aspect;
+    return fetchGraphAndDrawing(this.urls, source, language(), this.drawingOptions());
   }
 
   finishRun() {
@@ -231,9 +213,8 @@ class App {
     this.rule.clear();
     this.lessons.clear();
     this.exports.show(false);
-    $("stdout-box").hidden = true;
-    $("warnings-box").hidden = true;
-    this.updateScrubber(0, 0);
+    hideOutput();
+    showStep(0, 0);
   }
 
   load(doc, svgText, svgError) {
@@ -245,21 +226,13 @@ class App {
     if (drawn) {
       this.zoom.attach(this.view.svg);
     } else if (!recorded) {
-      $("graph-empty").textContent = t(NO_GRAPH[doc.no_graph] || "graph.nothing_recorded");
+      $("graph-empty").textContent = noGraphReason(doc);
     } else {
       $("graph-empty").textContent = t("graph.not_drawn", {detail: svgError?.message ?? ""});
     }
     this.paths.load(this.index);
     this.lessons.load(this.index, recorded ? this.source : null);
-    $("stdout").textContent = doc.stdout || "";
-    $("stdout-box").hidden = !doc.stdout;
-    const warnings = (doc.warnings || []).map((text) => {
-      const item = document.createElement("li");
-      item.textContent = text;
-      return item;
-    });
-    $("warnings").replaceChildren(...warnings);
-    $("warnings-box").hidden = !warnings.length;
+    showOutput(doc);
     this.exports.show(recorded);
   }
 
@@ -286,23 +259,11 @@ class App {
       nodes: this.index.nodes.size, edges: this.index.edges.size,
       output: nodeName(this.index.nodes.get(this.index.doc.output)),
     }));
-    this.updateScrubber(k, this.index.timeline.length);
+    showStep(k, this.index.timeline.length);
     $("caption").textContent = captionFor(this.index, k);
     this.rule.show(this.index, k);
     this.updateExports(k);
     this.saveUrl();
-  }
-
-  updateScrubber(k, count) {
-    const scrubber = $("scrubber");
-    scrubber.min = String(BEFORE_START);
-    scrubber.max = String(Math.max(count - 1, 0));
-    scrubber.value = String(k);
-    scrubber.disabled = count === 0;
-    showPlayable(count > 0);
-    const text = count ? `${k + 1} / ${count}` : "0 / 0";
-    $("step-counter").textContent = text;
-    scrubber.setAttribute("aria-valuetext", count ? t("player.step_of", {n: k + 1, total: count}) : "");
   }
 
   updateExports(k) {
@@ -311,13 +272,7 @@ class App {
   }
 
   showPlaying(playing) {
-    const button = $("play-pause");
-    const key = playing ? "player.pause" : "player.play";
-    button.dataset.playing = String(playing);
-    button.setAttribute("aria-label", t(key));
-    button.setAttribute("title", t(key));
-    button.dataset.i18nAriaLabel = key;
-    button.dataset.i18nTitle = key;
+    showPlaying(playing);
   }
 }
 
