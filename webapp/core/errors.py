@@ -123,9 +123,9 @@ class DrawingLimit(NotDrawable):
     status, slug, title = 422, "drawing-limit", "The drawing hit a limit"
 
     @classmethod
-    def named(cls, limit, message_id, **fields):
+    def named(cls, limit_name, message_id, **fields):
         return cls(messages.text(message_id, **fields), notes=[(None, None, message_id, fields)],
-                   extra={"limit": limit})
+                   extra={"limit": limit_name})
 
 
 class DrawingInterrupted(ProblemError):

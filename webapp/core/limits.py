@@ -71,7 +71,7 @@ MAX_FORMAT_PRECISION = 20         # f"{x:.20f}": more than float64 has digits fo
 # process was lost for another reason). The exports' own size limits (render/raster.py) keep
 # ordinary requests well inside them; these stop whatever those do not foresee.
 RENDER_PROCESSES = 2              # per web worker: a long export beside the common small SVG
-RENDER_CPU_LIMIT_S = 12           # RLIMIT_CPU for one job (whole seconds), then SIGXCPU
+RENDER_CPU_LIMIT_S = 15           # RLIMIT_CPU for one job (whole seconds), then SIGXCPU
 RENDER_MEMORY_BYTES = 384 * 1024 * 1024   # RLIMIT_AS beyond what a process has after import
 RENDER_WALL_LIMIT_S = 25.0        # one job, killed after this (two layouts of 5 s fit twice)
 RENDER_QUEUE_WAIT_S = 10.0        # waiting for a free process, then 503 with Retry-After

@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent     # where `python -m weba
 
 # The request's socket, for the job to watch (set per request by the web tier; None: unknown).
 client_connection = contextvars.ContextVar("client_connection", default=None)
+STARTING_S = 30.0   # a new process imports cairosvg, Pillow and pypdf (~1 s; more when loaded)
 WAKE_S = 0.1        # how often a request waiting for a free process looks at its client
 
 
@@ -57,8 +58,10 @@ def client_gone(connection):
 class Slot:
     """One pool process and its end of their socket pair."""
 
-    def __init__(self):
+    def __init__(self, memory_bytes):
+        self.memory_bytes = memory_bytes
         self.process = self.pipe = None
+        self.ready = False
 
     def start(self):
         ours, theirs = socket.socketpair()
@@ -66,10 +69,21 @@ class Slot:
             # Its own session (and process group), for stop() to kill it with its dot.
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "webapp.pool.worker", str(theirs.fileno()),
-                 str(limits.RENDER_MEMORY_BYTES)],
+                 str(self.memory_bytes)],
                 cwd=ROOT, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL, start_new_session=True)
             self.pipe = multiprocessing.connection.Connection(os.dup(ours.fileno()))
+        self.ready = False
+
+    def await_ready(self, timeout):
+        """Wait for the process to have imported its jobs (its first message): a job's wall
+        clock starts after that. False if it did not in time, or died."""
+        if not self.ready and self.pipe.poll(timeout):
+            try:
+                self.ready = self.pipe.recv()[0] == "ready"
+            except (EOFError, OSError):
+                return False
+        return self.ready
 
     def alive(self):
         return self.process is not None and self.process.poll() is None
@@ -100,13 +114,16 @@ class DrawingPool:
     """`size` processes doing the jobs of webapp.pool.jobs; `size` 0 runs them on the calling
     thread instead (no limits: for tests that patch render's functions, and debugging)."""
 
-    def __init__(self, size=limits.RENDER_PROCESSES):
+    def __init__(self, size=limits.RENDER_PROCESSES, *, cpu_limit_s=limits.RENDER_CPU_LIMIT_S,
+                 memory_bytes=limits.RENDER_MEMORY_BYTES, wall_limit_s=limits.RENDER_WALL_LIMIT_S,
+                 queue_wait_s=limits.RENDER_QUEUE_WAIT_S):
         self.size = size
-        self.idle = [Slot() for _ in range(size)]   # a stack: the last used first
+        self.memory_bytes = memory_bytes
+        self.idle = [Slot(memory_bytes) for _ in range(size)]   # a stack: the last used first
         self.available = threading.Condition()
-        self.cpu_limit_s = limits.RENDER_CPU_LIMIT_S
-        self.wall_limit_s = limits.RENDER_WALL_LIMIT_S
-        self.queue_wait_s = limits.RENDER_QUEUE_WAIT_S
+        self.cpu_limit_s = cpu_limit_s
+        self.wall_limit_s = wall_limit_s
+        self.queue_wait_s = queue_wait_s
 
     def start(self):
         """Start every process now rather than at its first job."""
@@ -154,6 +171,8 @@ class DrawingPool:
         return slot
 
     def exchange(self, slot, job, args, client):
+        if not slot.await_ready(STARTING_S):
+            raise self.lost(slot)
         deadline = time.monotonic() + self.wall_limit_s
         try:
             slot.pipe.send((job, args, self.cpu_limit_s))
@@ -186,12 +205,15 @@ class DrawingPool:
         if outcome == "memory":
             slot.replace()
             raise DrawingLimit.named("RENDER_MEMORY_BYTES", "drawing-memory-limit",
-                                     limit=limits.RENDER_MEMORY_BYTES // (1024 * 1024))
+                                     limit=self.memory_bytes // (1024 * 1024))
         raise value
 
     def lost(self, slot):
         """The problem for a process that died during its job (and a new process for it)."""
-        exitcode = slot.process.wait()
+        try:            # its pipe closed: it is exiting, if it has not already
+            exitcode = slot.process.wait(timeout=1.0)
+        except subprocess.TimeoutExpired:
+            exitcode = None
         slot.replace()
         if exitcode == -signal.SIGXCPU:
             return DrawingLimit.named("RENDER_CPU_LIMIT_S", "drawing-cpu-limit",

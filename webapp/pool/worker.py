@@ -10,8 +10,8 @@ has used + the job's budget: past it the kernel's SIGXCPU ends the process, and 
 names the limit. A job that ran out of memory is answered, then the process exits (the
 supervisor starts another): a half-failed allocation may leave a library in a bad state.
 
-Messages: in (job name, args, cpu seconds); out ("done", value), ("raised", exception) or
-("memory", None).
+Messages: out ("ready", None) once imported; then in (job name, args, cpu seconds), out
+("done", value), ("raised", exception) or ("memory", None).
 """
 import multiprocessing.connection
 import pickle
@@ -56,6 +56,7 @@ def portable(error):
 def serve(connection, memory_bytes):
     """Answer jobs until the supervisor closes the pipe."""
     confine(memory_bytes)
+    connection.send(("ready", None))
     while True:
         try:
             name, args, cpu_seconds = connection.recv()
