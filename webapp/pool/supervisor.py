@@ -30,7 +30,7 @@ import threading
 import time
 from pathlib import Path
 
-from webapp.core import limits
+from webapp.core import limits, settings
 from webapp.core.errors import Busy, ClientGone, DrawingInterrupted, DrawingLimit
 from webapp.pool.jobs import JOBS
 
@@ -234,7 +234,7 @@ def shared_pool():
     """This process's pool (a new one after a fork: processes are not shared across it)."""
     with _shared_lock:
         if _shared["pid"] != os.getpid():
-            _shared["pool"] = DrawingPool(int(os.environ.get("AUTOGRAD_RENDER_PROCESSES")
+            _shared["pool"] = DrawingPool(int(settings.value("AUTOGRAD_RENDER_PROCESSES")
                                               or limits.RENDER_PROCESSES))
             _shared["pid"] = os.getpid()
             atexit.register(_shared["pool"].stop)
