@@ -173,3 +173,23 @@ def test_a_job_is_cancelled_when_its_client_closes_the_connection(make_pool, doc
         ours.close()
     assert not job.is_alive() and isinstance(job.holder["result"], ClientGone)
     assert victim not in pool.pids() and not os.path.exists(f"/proc/{victim}")
+
+
+def test_a_request_waiting_for_a_free_process_stops_waiting_when_its_client_leaves(make_pool,
+                                                                                  documents):
+    pool = make_pool(1)
+    everyone = pool.pids()
+    long_job = in_background(lambda: pool.run("svg", documents["dense"], {}))
+    busy_pids(pool, everyone)
+    ours, clients = socket.socketpair()
+    clients.close()                       # the waiting request's client has already left
+    client_connection.set(ours)
+    try:
+        with pytest.raises(ClientGone):
+            pool.run("svg", documents["small"], {})
+    finally:
+        client_connection.set(None)
+        ours.close()
+    assert long_job.is_alive()            # it gave up its place without waiting its turn
+    long_job.join(60)
+    assert long_job.holder["result"].startswith("<svg")
