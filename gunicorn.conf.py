@@ -35,3 +35,10 @@ def on_starting(server):
 
 def on_exit(server):
     server.autograd_sandbox.stop()
+
+
+def post_worker_init(worker):
+    """Start the worker's drawing processes (webapp/pool) now, not at its first drawing: each
+    imports cairosvg and Pillow, about a second of processor."""
+    from webapp.pool.supervisor import shared_pool
+    shared_pool().start()

@@ -114,7 +114,7 @@ def test_pdf_bad_parameters_are_400(client, parameters, detail):
     assert_problem(response, 400, detail=detail)
 
 
-def test_pdf_of_too_many_steps_is_refused_with_the_limit(client, monkeypatch):
+def test_pdf_of_too_many_steps_is_refused_with_the_limit(client, monkeypatch, drawing_in_process):
     monkeypatch.setattr(raster, "MAX_PDF_STEP_WORK", 10)
     uncached = SIN_EXP + "# not the program of the other tests (renderings are cached)\n"
     response = client.get("/api/graph.pdf", query_string={"source": uncached, "pages": "steps"})

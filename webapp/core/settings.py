@@ -42,6 +42,10 @@ SETTINGS = (
             "Processor seconds one client's programs may use in a sliding minute (then 429 "
             "until they may again); empty: webapp/core/limits.py's CLIENT_CPU_S_PER_MINUTE. "
             "Read by the fork server. A whole lecture hall behind one address must fit in it."),
+    Setting("AUTOGRAD_RENDER_PROCESSES", "",
+            "Drawing processes per worker (layout, PNG/PDF/GIF, large JSON; webapp/pool); "
+            "empty: webapp/core/limits.py's RENDER_PROCESSES; 0 draws on the request thread, "
+            "without the pool's limits (debugging only)."),
     Setting("AUTOGRAD_MAX_REQUEST_BYTES", "65536", "Largest request body accepted (413 above)."),
 )
 

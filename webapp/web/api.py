@@ -3,22 +3,29 @@ GET /api/graph.json and GET /api/graph.svg (drawn by drawings.py).
 
 Errors are application/problem+json (problems.py); nothing a user sends produces a 500.
 """
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, request
 
+from webapp.pipeline import evaluation as pipeline
 from webapp.web import drawings
-from webapp.web.program import document_for, json_body
+from webapp.web.program import json_body, program_parameters
 
 bp = Blueprint("api", __name__)
 
 
 @bp.post("/api/graph")
 def post_graph():
-    return jsonify(document_for(json_body()))
+    return graph_json(json_body())
 
 
 @bp.get("/api/graph.json")
 def get_graph_json():
-    return jsonify(document_for(request.args))
+    return graph_json(request.args)
+
+
+def graph_json(parameters):
+    """The graph document as JSON, encoded once (a large one in the drawing pool)."""
+    source, output, seed = program_parameters(parameters)
+    return Response(pipeline.graph_json(source, output, seed), mimetype="application/json")
 
 
 @bp.get("/api/graph.svg")
