@@ -31,3 +31,41 @@ def test_the_favicon_is_not_fetched_again_on_each_step(page, live_server):
         img.src = document.querySelector("link[rel=icon]").href;
     })""")
     assert size and size[0] > 0 and size[1] > 0
+
+
+# The on-screen part of every node (its box cut to the drawing's own box) and the minimap's box.
+BOXES = """() => {
+  const r = (e) => e.getBoundingClientRect();
+  const svg = r(document.querySelector('#graph > svg'));
+  const cut = (b) => ({left: Math.max(b.left, svg.left), top: Math.max(b.top, svg.top),
+    right: Math.min(b.right, svg.right), bottom: Math.min(b.bottom, svg.bottom)});
+  const nodes = [...document.querySelectorAll('#graph g.node')].map((g) => cut(r(g)))
+    .filter((b) => b.right > b.left && b.bottom > b.top);
+  const m = document.querySelector('#minimap');
+  return {nodes, minimap: m.hidden ? null : r(m).toJSON()};
+}"""
+
+
+def overlap(a, b):
+    return min(a["right"], b["right"]) > max(a["left"], b["left"]) and \
+        min(a["bottom"], b["bottom"]) > max(a["top"], b["top"])
+
+
+@pytest.mark.parametrize("size,present", [((1366, 768), "0"), ((1280, 720), "1"),
+                                          ((390, 844), "0")])
+def test_the_minimap_never_covers_a_node_at_the_default_view(page, live_server, screenshots,
+                                                              size, present):
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    doc = api_graph(live_server, DIFFICULT)
+    open_graph(page, share_link(live_server, DIFFICULT, present=present, lang="en"))
+    for k in (-1, len(doc["timeline"]) // 2, len(doc["timeline"]) - 1):
+        page.evaluate(
+            "(k) => { const s = document.querySelector('#scrubber'); s.value = k;"
+            " s.dispatchEvent(new Event('input')); }", k)
+        page.click("#zoom-fit")                                 # the default view
+        boxes = page.evaluate(BOXES)
+        assert boxes["minimap"] is not None, "difficult is shown as a region with a minimap"
+        assert boxes["nodes"], "some node is on screen"
+        covered = [b for b in boxes["nodes"] if overlap(b, boxes["minimap"])]
+        assert covered == [], (k, boxes["minimap"], covered)
+    page.screenshot(path=str(screenshots / f"minimap-{size[0]}x{size[1]}.png"))
