@@ -55,10 +55,11 @@ class App {
       onStep: (k) => this.drawStep(k),
       onPlayingChange: (playing) => this.showPlaying(playing),
     });
-    this.rule = new RulePanel($("rule-panel"));
+    this.rule = new RulePanel($("rule-panel"), $("step-note"));
     this.lessons = new Lessons({urls: config.lessons, view: this.view, stage: {
       stepMs: config.steps.step_ms, caption: $("caption"), follow: (els) => this.zoom.follow(els),
-      enter: () => { this.player.pause(); this.rule.clear(); }}});
+      enter: () => { this.player.pause(); this.rule.clear();
+        this.rule.showNote(t("caption.note_tangent")); }}});
     this.paths = new PathsPanel({
       select: $("input-select"), formula: $("paths-formula"), check: $("paths-check"),
       summary: $("paths-summary"), list: $("path-list"), view: this.view,

@@ -69,3 +69,26 @@ def test_the_minimap_never_covers_a_node_at_the_default_view(page, live_server, 
         covered = [b for b in boxes["nodes"] if overlap(b, boxes["minimap"])]
         assert covered == [], (k, boxes["minimap"], covered)
     page.screenshot(path=str(screenshots / f"minimap-{size[0]}x{size[1]}.png"))
+
+
+@pytest.mark.parametrize("present,lang", [("0", "en"), ("1", "ja")])
+def test_the_narration_band_is_never_blank(page, live_server, screenshots, present, lang):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    doc = api_graph(live_server, SIN_EXP)
+    open_graph(page, share_link(live_server, SIN_EXP, present=present, lang=lang))
+    page.keyboard.press("Home")
+    for k in range(-1, len(doc["timeline"])):
+        assert current_step(page) == k
+        caption = page.text_content("#caption").strip()
+        rule = page.is_visible("#rule-panel") and page.text_content("#rule-panel").strip()
+        note = page.is_visible("#step-note") and page.text_content("#step-note").strip()
+        assert caption, k
+        assert bool(rule) != bool(note), (k, rule, note)   # a rule, or else a note
+        step = doc["timeline"][k] if k >= 0 else None
+        if step and step["phase"] == "forward":
+            node = next(n for n in doc["graph"]["nodes"] if n["id"] == step["node"])
+            if node["kind"] == "op":
+                assert node["op"] in note, (k, note)              # autograd's grad_fn, named
+        if k in (-1, 3):
+            page.screenshot(path=str(screenshots / f"narration-{lang}-step{k}.png"))
+        page.keyboard.press("ArrowRight")
