@@ -36,13 +36,17 @@ export class Minimap {
 
   show(view, whole) {
     this.box.hidden = whole || !this.svg;
-    // While it is shown the drawing makes room for it: it never covers a node.
-    this.box.parentElement?.classList.toggle("with-minimap", !this.box.hidden);
+    this.reserve(!this.box.hidden);
     if (!this.svg) return;
     this.frame.setAttribute("x", view.x);
     this.frame.setAttribute("y", view.y);
     this.frame.setAttribute("width", view.w);
     this.frame.setAttribute("height", view.h);
+  }
+
+  // While it is shown the drawing makes room for it (graph.css): it never covers a node.
+  reserve(on) {
+    this.box.parentElement?.classList.toggle("with-minimap", on && Boolean(this.svg));
   }
 
   pick(event) {
