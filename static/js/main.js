@@ -55,8 +55,11 @@ class App {
       onStep: (k) => this.drawStep(k),
       onPlayingChange: (playing) => this.showPlaying(playing),
     });
-    this.rule = new RulePanel($("rule-panel"));
-    this.lessons = new Lessons({urls: config.lessons, view: this.view});
+    this.rule = new RulePanel($("rule-panel"), $("step-note"));
+    this.lessons = new Lessons({urls: config.lessons, view: this.view, stage: {
+      stepMs: config.steps.step_ms, caption: $("caption"), follow: (els) => this.zoom.follow(els),
+      enter: () => { this.player.pause(); this.rule.clear();
+        this.rule.showNote(t("caption.note_tangent")); }}});
     this.paths = new PathsPanel({
       select: $("input-select"), formula: $("paths-formula"), check: $("paths-check"),
       summary: $("paths-summary"), list: $("path-list"), view: this.view,
@@ -181,9 +184,7 @@ class App {
     showGraph(reducedMotion());
   }
 
-  toStepper() {
-    toStepper();
-  }
+  toStepper() { toStepper(); }
 
   fetchGraphAndDrawing(source) {
     this.drawnAspect = this.aspect().aspect;
@@ -253,6 +254,7 @@ class App {
 
   drawStep(k) {
     if (!this.index) return;
+    this.lessons.forward.leave();  // the page's own stepping (Home too) ends forward mode
     this.view.setStep(k, this.index);
     this.zoom.follow(this.view.activeElements());
     this.view.svg?.setAttribute("aria-label", t("graph.drawing", {
@@ -271,9 +273,7 @@ class App {
       theme: this.theme, lang: language(), direction: this.direction, ...this.aspect()});
   }
 
-  showPlaying(playing) {
-    showPlaying(playing);
-  }
+  showPlaying(playing) { showPlaying(playing); }
 }
 
 async function start() {

@@ -23,7 +23,8 @@ export class ZoomPan {
     container.addEventListener("pointermove", (e) => this.onPointerMove(e));
     container.addEventListener("pointerup", (e) => this.onPointerUp(e));
     container.addEventListener("pointercancel", (e) => this.onPointerUp(e));
-    new ResizeObserver(() => this.svg && this.fit()).observe(container);
+    // The frame, not the drawing's own box: that one shrinks when the minimap takes its strip.
+    new ResizeObserver(() => this.svg && this.fit()).observe(container.parentElement || container);
   }
 
   attach(svg) {
@@ -70,15 +71,17 @@ export class ZoomPan {
   // The default view: the whole drawing, or the legible region around the step shown.
   fit() {
     if (!this.full) return;
-    const width = this.container.clientWidth;
-    const height = this.container.clientHeight;
+    this.minimap.reserve(false);
     const scale = this.minScale();
-    if (!width || !height || Math.min(width / this.full.w, height / this.full.h) >= scale) {
+    const {clientWidth: fullWidth, clientHeight: fullHeight} = this.container;
+    if (!fullWidth || !fullHeight ||
+        Math.min(fullWidth / this.full.w, fullHeight / this.full.h) >= scale) {
       this.set({...this.full});
       return;
     }
-    const w = width / scale;
-    const h = height / scale;
+    this.minimap.reserve(true);  // the region's size is what is left beside the minimap
+    const w = this.container.clientWidth / scale;
+    const h = this.container.clientHeight / scale;
     const f = this.focus ?? this.full;
     this.set(this.clamped({x: f.x + f.w / 2 - w / 2, y: f.y + f.h / 2 - h / 2, w, h}));
   }
