@@ -3,6 +3,8 @@
 Settings come from the environment, declared in webapp/core/settings.py (listed in the README).
 """
 import os
+import shutil
+import tempfile
 
 from webapp.core import settings
 
@@ -24,7 +26,9 @@ control_socket_disable = True
 
 def on_starting(server):
     """One fork server for all workers, started by the master (which never imports torch),
-    so that the cap on concurrent evaluations holds for the whole machine."""
+    so that the cap on concurrent evaluations holds for the whole machine; and one file of
+    rate-limit counters for all workers, unless a storage is configured."""
+    shared_rate_limit_counters(server)
     from webapp.sandbox.client import Sandbox
     sandbox = Sandbox()
     sandbox.ensure_running()
@@ -33,5 +37,17 @@ def on_starting(server):
     server.autograd_sandbox = sandbox
 
 
+def shared_rate_limit_counters(server):
+    """Without AUTOGRAD_RATE_LIMIT_STORAGE, the workers count each client's requests in one
+    SQLite file (webapp/web/counters.py), not each in its own memory (N workers, N limits)."""
+    server.autograd_counters = None
+    if not settings.value("AUTOGRAD_RATE_LIMIT_STORAGE"):
+        server.autograd_counters = tempfile.mkdtemp(prefix="autograd-limits-")
+        os.environ["AUTOGRAD_RATE_LIMIT_STORAGE"] = \
+            f"sqlite://{server.autograd_counters}/counters.sqlite3"
+
+
 def on_exit(server):
     server.autograd_sandbox.stop()
+    if server.autograd_counters:
+        shutil.rmtree(server.autograd_counters, ignore_errors=True)
