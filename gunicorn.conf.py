@@ -6,13 +6,16 @@ import os
 import shutil
 import tempfile
 
-from webapp.core import settings
+from webapp.core import limits, settings
 
 bind = settings.value("AUTOGRAD_BIND")
 workers = int(settings.value("AUTOGRAD_WORKERS"))
 # Threads serve the cheap requests (page, static files, health) while another request waits
 # for its sandbox child.
-worker_class = "gthread"
+worker_class = "webapp.web.serving.ProblemWorker"    # gthread's, with a problem+json 414
+# The longest request line gunicorn reads (its own maximum; its default is 4,094): addresses up
+# to it reach the app, which answers those over MAX_QUERY_BYTES with problem+json itself.
+limit_request_line = limits.LONGEST_REQUEST_LINE
 threads = int(settings.value("AUTOGRAD_THREADS"))
 timeout = 30
 # Never preload: that imports the app, and with it torch, in the master before it forks the

@@ -14,6 +14,7 @@ ERRORS = {
            "`column` of the first refused construct, and `errors` listing every one), or a "
            "parameter is not valid.",
     "413": "The program or the request is too large.",
+    "414": "The address's query is longer than MAX_QUERY_BYTES (POST the program instead).",
     "422": "The program ran and failed (PyTorch's own message), hit a limit (which one), has "
            "no graph, or the graph is too large to draw or export.",
     "429": "Too many requests from this client; see Retry-After.",

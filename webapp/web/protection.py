@@ -10,11 +10,13 @@ which shares the evaluator fairly between clients (sandbox/fairness.py).
 import math
 import time
 
-from flask import current_app
+from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from webapp.core import limits
+from webapp.core.errors import QueryTooLong
 from webapp.pipeline import evaluation as pipeline
 from webapp.web import counters  # noqa: F401  (registers the sqlite:// storage with limits)
 
@@ -44,8 +46,17 @@ def init_app(app, limited_blueprints):
     app.extensions["autograd_limiter"] = limiter
     for blueprint in limited_blueprints:
         limiter.shared_limit(evaluation_limit, scope="evaluations")(blueprint)
+    app.before_request(refuse_long_query)
     app.before_request(lambda: pipeline.on_behalf_of(get_remote_address()))
     app.after_request(security_headers)
+
+
+def refuse_long_query():
+    """An address longer than MAX_QUERY_BYTES is a 414 problem (a longer request line is
+    gunicorn's, answered the same way by serving.py)."""
+    length = len(request.query_string)
+    if length > limits.MAX_QUERY_BYTES:
+        raise QueryTooLong.message("query-too-long", bytes=length, limit=limits.MAX_QUERY_BYTES)
 
 
 def evaluation_limit():
