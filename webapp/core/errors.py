@@ -186,6 +186,10 @@ class SandboxUnavailable(ProblemError):
     retry_after = limits.RETRY_AFTER_S
 
 
+class QueryTooLong(ProblemError):
+    status, slug, title = 414, "query-too-long", "The address is too long"
+
+
 class RateLimited(ProblemError):
     status, slug, title = 429, "rate-limited", "Too many requests"
     retry_after = limits.RETRY_AFTER_S

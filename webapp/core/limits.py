@@ -14,6 +14,15 @@ MAX_SEQUENTIAL_LAYERS = 1_000     # layers one nn.Sequential holds (a nested one
 MAX_LAZY_NESTING = 200            # generators, zip and enumerate each pulling from the next
 MAX_STDOUT_CHARS = 65_536         # print output kept; the rest is cut with a warning
 
+# The address of a GET (a drawing's or export's link): its query string, in bytes as sent
+# (percent-encoded). It must fit, with the path and the method, in gunicorn's longest request
+# line (LONGEST_REQUEST_LINE, its own maximum), so that the app, not gunicorn, answers every
+# over-long address with problem+json. An ASCII program of MAX_SOURCE_CHARS fits when fewer than
+# about a third of its characters need %XX; a longer one is POSTed (/api/graph), and the page
+# keeps programs in its links' #fragment, which never reaches the server.
+MAX_QUERY_BYTES = 8_000
+LONGEST_REQUEST_LINE = 8_190
+
 # Tensors.
 MAX_TENSOR_ELEMENTS = 100_000
 MAX_TENSOR_DIMS = 6

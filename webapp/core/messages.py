@@ -9,6 +9,12 @@ MESSAGES = {
     "source-too-long": {
         "en": "The program has {chars} characters; the limit is {limit}.",
         "ja": "プログラムが {chars} 文字あります。上限は {limit} 文字です。"},
+    "query-too-long": {
+        "en": "The address has {bytes} bytes after '?'; the limit is {limit}. Send the program "
+              "in a POST to /api/graph, or share it with the page's link (which keeps it after "
+              "'#').",
+        "ja": "アドレスの '?' 以降が {bytes} バイトあります。上限は {limit} バイトです。プログラムは "
+              "POST で /api/graph に送るか、ページのリンク ('#' 以降に保存されます) で共有してください。"},
     "too-many-statements": {
         "en": "The program has more than {limit} statements.",
         "ja": "プログラムの文が {limit} 個を超えています。"},

@@ -29,9 +29,10 @@ SETTINGS = (
     Setting("AUTOGRAD_RATE_LIMIT", "300 per minute;20 per second",
             "Per-client limit on the API's evaluating endpoints (Flask-Limiter syntax). A whole "
             "lecture hall behind one address must fit in it."),
-    Setting("AUTOGRAD_RATE_LIMIT_STORAGE", "memory://",
-            "Where rate-limit counters live: memory:// (per worker) or e.g. "
-            "redis://host:6379 to share them between workers and machines."),
+    Setting("AUTOGRAD_RATE_LIMIT_STORAGE", "",
+            "Where rate-limit counters live: e.g. redis://host:6379 to share them between "
+            "machines. Empty: under gunicorn, one file for all workers of the machine "
+            "(sqlite:///..., made by the master); in a single process, memory://."),
     Setting("AUTOGRAD_TRUSTED_PROXIES", "0",
             "How many reverse proxies in front of the app set X-Forwarded-For (and -Proto, "
             "-Host); their headers are trusted for the client's address."),

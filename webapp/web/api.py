@@ -1,5 +1,5 @@
 """The /api blueprint's graph endpoints, the HTTP contract of DESIGN.md: POST /api/graph,
-GET /api/graph.json and GET /api/graph.svg (drawn by drawings.py).
+GET /api/graph.json and GET /api/graph.svg (drawn by drawings.py; POSTed too, for long programs).
 
 Errors are application/problem+json (problems.py); nothing a user sends produces a 500.
 """
@@ -31,3 +31,10 @@ def graph_json(parameters):
 @bp.get("/api/graph.svg")
 def get_graph_svg():
     return drawings.svg(request.args)
+
+
+@bp.post("/api/graph.svg")
+def post_graph_svg():
+    """The same picture for a program too long for an address (limits.MAX_QUERY_BYTES): the
+    page sends it so. A still picture: the animation is an export, asked for by its link."""
+    return drawings.svg({k: v for k, v in json_body().items() if k != "animate"})
