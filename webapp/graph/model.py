@@ -11,6 +11,7 @@ import networkx as nx
 
 from webapp.core import limits
 from webapp.core.jsonsafe import json_safe
+from webapp.graph.groups import groups_of
 
 NODE_FIELDS = ("kind", "label", "op", "name", "shape", "dtype", "value", "grad")
 EDGE_FIELDS = ("local", "grad", "constant", "rule")
@@ -32,8 +33,23 @@ def build(answer):
         "variables": answer.get("variables", {}),
     }
     document["graph"]["graph"] = {}
+    document["graph"].pop("keys", None)
     document["graph"]["edges"].sort(key=lambda edge: index(edge["id"]))
+    add_groups(document, graph, trace)
     return json_safe(document)
+
+
+def add_groups(document, graph, trace):
+    nodes = document["graph"]["nodes"]
+    sources = [[index(s) for s in graph.predecessors(node["id"])] for node in nodes]
+    output = graph.graph["output"]
+    raw = {node["key"]: node for node in trace["nodes"]}
+    groups, where = groups_of([raw[key] for key in graph.graph["keys"]], sources,
+                              None if output is None else index(output),
+                              trace.get("groups", []))
+    for node, group in zip(nodes, where):
+        node["group"] = group
+    document["groups"] = groups
 
 
 def to_networkx(trace):
@@ -53,7 +69,7 @@ def to_networkx(trace):
     keys = list(nx.lexicographical_topological_sort(raw, key=sort_key))
     ids = {key: f"n{i}" for i, key in enumerate(keys)}
 
-    graph = nx.DiGraph(output=ids.get(trace["output"]))     # None: no graph was recorded
+    graph = nx.DiGraph(output=ids.get(trace["output"]), keys=keys)  # None: no graph recorded
     for key in keys:
         attributes = raw.nodes[key]
         graph.add_node(ids[key], **{f: attributes.get(f) for f in NODE_FIELDS},
