@@ -3,6 +3,7 @@ import {fetchGraphAndDrawing, fetchSvg} from "./graph/api.js";
 import {captionFor} from "./graph/caption.js";
 import {ExportPanel} from "./graph/export.js";
 import {GraphView} from "./graph/graph-view.js";
+import {GroupedPage} from "./graph/grouped-page.js";
 import {indexGraph, nodeName} from "./graph/model.js";
 import {PathsPanel} from "./graph/paths-panel.js";
 import {BEFORE_START, Player} from "./graph/player.js";
@@ -55,6 +56,7 @@ class App {
       onStep: (k) => this.drawStep(k),
       onPlayingChange: (playing) => this.showPlaying(playing),
     });
+    this.grouped = new GroupedPage(this);  // groups drawn closed, opened on demand; search
     this.rule = new RulePanel($("rule-panel"));
     this.lessons = new Lessons({urls: config.lessons, view: this.view});
     this.paths = new PathsPanel({
@@ -84,9 +86,7 @@ class App {
       ...style};
   }
 
-  aspect() {
-    return panelAspect(this.direction);
-  }
+  aspect() { return panelAspect(this.direction); }
 
   setDrawingStyle(style) {
     this.drawingStyle = style;
@@ -181,9 +181,7 @@ class App {
     showGraph(reducedMotion());
   }
 
-  toStepper() {
-    toStepper();
-  }
+  toStepper() { toStepper(); }
 
   fetchGraphAndDrawing(source) {
     this.drawnAspect = this.aspect().aspect;
@@ -206,6 +204,7 @@ class App {
     this.view.clear();
     this.zoom.detach();
     this.paths.load(null);
+    this.grouped.load(null, null);
     this.player.load(0);
     $("graph-empty").hidden = false;
     $("graph-empty").textContent = t("graph.empty");
@@ -230,6 +229,7 @@ class App {
     } else {
       $("graph-empty").textContent = t("graph.not_drawn", {detail: svgError?.message ?? ""});
     }
+    this.grouped.load(this.index, drawn ? this.view.svg : null);
     this.paths.load(this.index);
     this.lessons.load(this.index, recorded ? this.source : null);
     showOutput(doc);
@@ -244,6 +244,7 @@ class App {
       const svgText = await fetchSvg(this.urls, this.source, this.drawingOptions());
       if (!this.view.show(svgText)) return;
       this.zoom.attach(this.view.svg);
+      this.grouped.reload(this.view.svg);
       this.drawStep(this.player.step);
       this.paths.render();
     } catch (error) {
@@ -271,9 +272,7 @@ class App {
       theme: this.theme, lang: language(), direction: this.direction, ...this.aspect()});
   }
 
-  showPlaying(playing) {
-    showPlaying(playing);
-  }
+  showPlaying(playing) { showPlaying(playing); }
 }
 
 async function start() {

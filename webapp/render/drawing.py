@@ -73,7 +73,8 @@ def to_svg(doc, *, step=None, direction="LR", theme="light", lang="en", group=No
     drawn = drawn_document(doc, group)
     svg_text, text_roles = laid_out(drawn, direction=direction, theme=theme, lang=lang)
     try:
-        return annotate(svg_text, drawn, text_roles, step=step, theme=theme)
+        return annotate(svg_text, drawn, text_roles, step=step, theme=theme,
+                        direction=direction)
     except UnexpectedSvg as error:
         raise LayoutFailed(f"graphviz drew something unexpected: {error}") from None
 

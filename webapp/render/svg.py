@@ -93,11 +93,13 @@ def tag_texts(group, roles, steps, step):
         del text.attrib["font-family"]  # the stylesheet names the font and its fallbacks
 
 
-def annotate(svg_text, doc, text_roles, *, step=None, theme="light"):
+def annotate(svg_text, doc, text_roles, *, step=None, theme="light", direction=None):
     """The SVG of docs/svg.md from graphviz's SVG (see the module docstring)."""
     root = ET.fromstring(svg_text)
     sanitise(root)
     root.set("class", f"autograd-graph theme-{theme}")
+    if direction:
+        root.set("data-direction", direction)
     root.set("data-steps", str(len(doc.get("timeline", []))))
     root.set("data-output", doc.get("output") or "")     # "": no graph was recorded
     if "view" in doc:  # one view of a grouped graph (render.views): top, or a group's inside

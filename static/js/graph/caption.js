@@ -51,6 +51,8 @@ function accumulateCaption(index, step) {
 
 export function captionFor(index, k) {
   if (k < 0) return t("caption.start");
+  const collapsed = index.collapsed?.caption(k);  // a closed group's steps as one (groups.js)
+  if (collapsed) return collapsed;
   const step = index.timeline[k];
   if (!step) return "";
   let text;
