@@ -263,3 +263,21 @@ def test_constants_sit_with_their_op_and_inputs_stay_outside():
         kinds = sorted(nodes[n]["kind"] for n in iteration["nodes"])
         assert kinds == ["constant", "op", "op", "op"]
         assert all(nodes[n]["group"] == iteration["id"] for n in iteration["nodes"])
+
+
+def test_each_run_of_a_loop_statement_has_its_own_loop_number():
+    source = GRAD_X + """def twice(t):
+    for k in range(2):
+        t = t * 1.5
+    return t
+y = twice(x) + twice(x * 2)
+y.backward()
+"""
+    doc = document_of(source)
+    assert_well_formed(doc)
+    groups = groups_by_id(doc)
+    series = of_kind(doc, "series")
+    assert [groups[s["parent"]]["label"] for s in series] == ["twice", "twice"]
+    assert [s["loop"] for s in series] == [0, 1]
+    for s in series:
+        assert {groups[i]["loop"] for i in s["children"]} == {s["loop"]}

@@ -149,6 +149,14 @@ class GroupTree:
             key = self.parent[key]
         return tuple(path)
 
+    def run_parent(self, key):
+        """The group a loop ran in, for one of its iterations or series."""
+        parent = self.parent[key]
+        if parent is not None and self.info[parent]["kind"] == "series" and \
+                self.info[key]["kind"] == "iteration":
+            parent = self.parent[parent]
+        return parent
+
     def emit(self, nodes, sources, output, where):
         """The groups as the document lists them, ids in pre-order."""
         direct = self.members(where)
@@ -181,7 +189,8 @@ class GroupTree:
         if info["kind"] == "call":
             group.update(function=info["function"], parameters=info["parameters"])
         else:
-            group.update(loop=loops.setdefault(info["loop"], len(loops)), header=info["header"])
+            run = (self.run_parent(key), info["loop"])        # one run of the loop statement
+            group.update(loop=loops.setdefault(run, len(loops)), header=info["header"])
             if info["kind"] == "iteration":
                 group["index"] = info["index"]
             else:

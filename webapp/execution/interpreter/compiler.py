@@ -10,7 +10,7 @@ import ast
 
 import torch
 
-from webapp.execution.capture.groups import iteration_group
+from webapp.execution.capture.groups import ITERATION
 from webapp.execution.interpreter import allowlist, contexts, stores
 from webapp.execution.interpreter.expressions import BINARY, ExpressionCompiler
 from webapp.execution.interpreter.containers import iterate
@@ -121,11 +121,11 @@ class Compiler(ExpressionCompiler, TargetCompiler):
             values = iterable()
             if type(values) is not range:
                 values = iterate(interpreter, values, node.iter)
-            outer = recorder.group
+            outer, counted = recorder.group, values if type(values) is range else None
             try:
                 for index, value in enumerate(values):
                     store(value)
-                    recorder.group = iteration_group(outer, node, index, value)
+                    recorder.group = (ITERATION, outer, node, index, counted)   # its ops' group
                     try:
                         run_block(body)
                     except Break:
@@ -155,7 +155,7 @@ class Compiler(ExpressionCompiler, TargetCompiler):
             try:
                 while True:
                     count_step(node)
-                    recorder.group = iteration_group(outer, node, index, None)  # test and body
+                    recorder.group = (ITERATION, outer, node, index, None)   # test and body
                     if not truth(test(), node.test):
                         break
                     index += 1

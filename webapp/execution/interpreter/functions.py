@@ -11,7 +11,7 @@ import ast
 
 from webapp.core import limits
 from webapp.core.errors import LimitExceeded, NotAllowed
-from webapp.execution.capture.groups import call_group
+from webapp.execution.capture.groups import CALL
 from webapp.execution.interpreter.flow import Return, position, run_failed
 
 
@@ -114,7 +114,7 @@ def call_user(interpreter, function, args, kwargs, node):
     builtins.call_depth += 1
     recorder = interpreter.recorder
     caller = recorder.group
-    recorder.group = call_group(caller, code, node)       # its operations' group
+    recorder.group = (CALL, caller, code, node, None)     # its operations' group
     try:
         interpreter.run_block(code.body)
         if code.result is not None:
