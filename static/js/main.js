@@ -1,9 +1,10 @@
 // The page: wires the editor, the drawing, the player, the paths panel and the URL together.
 import {fetchGraphAndDrawing, fetchSvg} from "./graph/api.js";
-import {captionFor} from "./graph/caption.js";
+import {captionFor, drawingLabel} from "./graph/caption.js";
 import {ExportPanel} from "./graph/export.js";
 import {GraphView} from "./graph/graph-view.js";
-import {indexGraph, nodeName} from "./graph/model.js";
+import {GroupedPage} from "./graph/grouped-page.js";
+import {indexGraph} from "./graph/model.js";
 import {PathsPanel} from "./graph/paths-panel.js";
 import {BEFORE_START, Player} from "./graph/player.js";
 import {ZoomPan} from "./graph/zoom.js";
@@ -55,6 +56,7 @@ class App {
       onStep: (k) => this.drawStep(k),
       onPlayingChange: (playing) => this.showPlaying(playing),
     });
+    this.grouped = new GroupedPage(this);  // groups drawn closed, opened on demand; search
     this.rule = new RulePanel($("rule-panel"), $("step-note"));
     this.lessons = new Lessons({urls: config.lessons, view: this.view, stage: {
       stepMs: config.steps.step_ms, caption: $("caption"), follow: (els) => this.zoom.follow(els),
@@ -87,9 +89,7 @@ class App {
       ...style};
   }
 
-  aspect() {
-    return panelAspect(this.direction);
-  }
+  aspect() { return panelAspect(this.direction); }
 
   setDrawingStyle(style) {
     this.drawingStyle = style;
@@ -207,6 +207,7 @@ class App {
     this.view.clear();
     this.zoom.detach();
     this.paths.load(null);
+    this.grouped.load(null, null);
     this.player.load(0);
     $("graph-empty").hidden = false;
     $("graph-empty").textContent = t("graph.empty");
@@ -231,6 +232,7 @@ class App {
     } else {
       $("graph-empty").textContent = t("graph.not_drawn", {detail: svgError?.message ?? ""});
     }
+    this.grouped.load(this.index, drawn ? this.view.svg : null);
     this.paths.load(this.index);
     this.lessons.load(this.index, recorded ? this.source : null);
     showOutput(doc);
@@ -245,6 +247,7 @@ class App {
       const svgText = await fetchSvg(this.urls, this.source, this.drawingOptions());
       if (!this.view.show(svgText)) return;
       this.zoom.attach(this.view.svg);
+      this.grouped.reload(this.view.svg);
       this.drawStep(this.player.step);
       this.paths.render();
     } catch (error) {
@@ -257,10 +260,7 @@ class App {
     this.lessons.forward.leave();  // the page's own stepping (Home too) ends forward mode
     this.view.setStep(k, this.index);
     this.zoom.follow(this.view.activeElements());
-    this.view.svg?.setAttribute("aria-label", t("graph.drawing", {
-      nodes: this.index.nodes.size, edges: this.index.edges.size,
-      output: nodeName(this.index.nodes.get(this.index.doc.output)),
-    }));
+    this.view.svg?.setAttribute("aria-label", drawingLabel(this.index));
     showStep(k, this.index.timeline.length);
     $("caption").textContent = captionFor(this.index, k);
     this.rule.show(this.index, k);

@@ -71,9 +71,18 @@ def svg(parameters):
     document = document_for(parameters)
     options = drawing_options(parameters, document)
     options["step"] = step_parameter(parameters, document)
+    options["group"] = group_parameter(parameters, document)
     picture = drawing("svg", parameters, options,
                       lambda doc: shared_pool().run("svg", doc, options))
     return Response(picture, mimetype="image/svg+xml")
+
+
+def group_parameter(parameters, document):
+    """The group whose inside is asked for (None: the whole drawing); 400 if there is none."""
+    group = parse(parameters, "group")
+    if group is not None and group not in {g["id"] for g in document.get("groups", [])}:
+        raise BadRequest(f"The graph has no group {group!r} (its groups: the JSON's 'groups').")
+    return group
 
 
 def exported(kind, **options):

@@ -47,7 +47,7 @@ PROGRAM = ["source", "output", "seed", "lang"]
 DRAWING = ["theme", "direction", "aspect"]
 QUERIES = {
     "/api/graph.json": PROGRAM,
-    "/api/graph.svg": PROGRAM + ["step"] + DRAWING + ["animate", "style"],
+    "/api/graph.svg": PROGRAM + ["step"] + DRAWING + ["animate", "style", "group"],
     "/api/graph.png": PROGRAM + ["step", "scale"] + DRAWING,
     "/api/graph.pdf": PROGRAM + ["step", "pages"] + DRAWING,
     "/api/graph.gif": PROGRAM + ["scale"] + DRAWING,
