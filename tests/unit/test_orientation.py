@@ -118,3 +118,24 @@ def test_wrap_is_not_a_parameter_a_user_can_ask_for(client):
     response = client.get("/api/graph.svg", query_string={"source": LONG_CHAIN,
                                                          "direction": "wrap:3"})
     assert response.status_code == 400
+
+
+def loop_chain(client, operations):
+    source = ("x = torch.tensor(0.5, requires_grad=True)\ny = x\n"
+              f"for i in range({operations}):\n    y = y * 1.01\ny.backward()\n")
+    response = client.post("/api/graph", json={"source": source})
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def test_chains_are_wrapped_up_to_max_wrapped_nodes(client):
+    """Each layout tried is a graphviz run: beyond MAX_WRAPPED_NODES the chain is not tried in
+    rows (the view shows a legible region and the minimap)."""
+    from webapp.render.orientation import MAX_WRAPPED_NODES
+    operations = (MAX_WRAPPED_NODES - 1) // 2           # an input, then an op and a constant each
+    at_limit = loop_chain(client, operations)
+    assert len(at_limit["graph"]["nodes"]) <= MAX_WRAPPED_NODES
+    assert chosen_direction(at_limit, 16 / 9).startswith("wrap:")
+    beyond = loop_chain(client, operations + 1)
+    assert len(beyond["graph"]["nodes"]) > MAX_WRAPPED_NODES
+    assert chosen_direction(beyond, 16 / 9) in ("LR", "TB")

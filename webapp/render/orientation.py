@@ -18,10 +18,13 @@ from webapp.render.dot import dot_drawing
 DIRECTIONS = ("LR", "TB")
 DEFAULT_ASPECT = 16 / 9   # a slide, a projector, a laptop's graph panel in presentation mode
 # A chain worth wrapping: this many ranks at least, none wider than MAX_CHAIN_WIDTH nodes
-# (constants aside); rows are tried from 2 up while the drawing keeps getting larger.
+# (constants aside), at most MAX_WRAPPED_NODES nodes (each layout tried is a graphviz run:
+# beyond that the view shows a legible region and the minimap anyway).
 MIN_WRAPPED_RANKS = 12
 MAX_CHAIN_WIDTH = 2
 MIN_RANKS_PER_ROW = 4
+MAX_WRAPPED_NODES = 200
+MAX_ROWS_TRIED = 3
 VIEW_BOX = re.compile(r'viewBox="[-0-9.]+ [-0-9.]+ ([0-9.]+) ([0-9.]+)"')
 
 
@@ -58,12 +61,20 @@ def chosen_direction(doc, aspect=None, lang="en"):
 
 
 def best_wrap(doc, aspect, lang):
-    """("wrap:R", its scale) for the best number of rows of a long chain, or (None, 0)."""
-    ranks, width = wrap.chain_shape(doc["graph"]["nodes"], doc["graph"]["edges"])
-    if ranks < MIN_WRAPPED_RANKS or width > MAX_CHAIN_WIDTH:
+    """("wrap:R", its scale) for a long chain, or (None, 0). Two rows first, which measures a
+    row's height and a rank's width; from the rows those measures suit to `aspect` (rows
+    drift, so it is a low guess) up to MAX_ROWS_TRIED more while the drawing grows."""
+    nodes, edges = doc["graph"]["nodes"], doc["graph"]["edges"]
+    ranks, width = wrap.chain_shape(nodes, edges)
+    if ranks < MIN_WRAPPED_RANKS or width > MAX_CHAIN_WIDTH or len(nodes) > MAX_WRAPPED_NODES:
         return None, 0.0
-    best, best_scale = None, 0.0
-    for rows in range(2, min(wrap.MAX_ROWS, ranks // MIN_RANKS_PER_ROW) + 1):
+    most = min(wrap.MAX_ROWS, ranks // MIN_RANKS_PER_ROW)
+    two = drawn_size(doc, "wrap:2", lang)
+    if not two:
+        return None, 0.0
+    best, best_scale = "wrap:2", fit_scale(two, aspect)
+    guess = round((ranks * (two[0] / (ranks / 2)) / (aspect * two[1] / 2)) ** 0.5)
+    for rows in range(max(3, guess), min(most, max(3, guess) + MAX_ROWS_TRIED - 1) + 1):
         size = drawn_size(doc, f"wrap:{rows}", lang)
         scale = fit_scale(size, aspect) if size else 0.0
         if scale <= best_scale:
