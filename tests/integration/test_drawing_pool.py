@@ -193,3 +193,18 @@ def test_a_request_waiting_for_a_free_process_stops_waiting_when_its_client_leav
     assert long_job.is_alive()            # it gave up its place without waiting its turn
     long_job.join(60)
     assert long_job.holder["result"].startswith("<svg")
+
+
+def test_a_job_abandoned_by_its_thread_never_answers_the_next_one(make_pool, documents,
+                                                                 monkeypatch):
+    from webapp.pool import supervisor
+    pool = make_pool(1)
+    real_wait = supervisor.multiprocessing.connection.wait
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt           # e.g. the worker told to stop while it waits
+    monkeypatch.setattr(supervisor.multiprocessing.connection, "wait", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        pool.run("graph-json", documents["dense"])
+    monkeypatch.setattr(supervisor.multiprocessing.connection, "wait", real_wait)
+    assert pool.run("svg", documents["small"], {}).startswith("<svg")
