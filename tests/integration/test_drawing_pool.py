@@ -199,3 +199,18 @@ def test_a_request_waiting_for_a_free_process_stops_waiting_when_its_client_leav
     long_job.join(60)
     result = long_job.holder["result"]     # a GIF, or stopped at its own limit on a slow day
     assert isinstance(result, DrawingLimit) or result[:6] == b"GIF89a", result
+
+
+def test_a_job_abandoned_by_its_thread_never_answers_the_next_one(make_pool, documents,
+                                                                 monkeypatch):
+    from webapp.pool import supervisor
+    pool = make_pool(1)
+    real_wait = supervisor.multiprocessing.connection.wait
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt           # e.g. the worker told to stop while it waits
+    monkeypatch.setattr(supervisor.multiprocessing.connection, "wait", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        pool.run("graph-json", documents["dense"])
+    monkeypatch.setattr(supervisor.multiprocessing.connection, "wait", real_wait)
+    assert pool.run("svg", documents["small"], {}).startswith("<svg")
