@@ -1,13 +1,10 @@
 """Graph JSON -> graphviz DOT source, with the text of every label line and its role.
 
-In: the graph JSON document (docs/graph-json.md) as a plain dict. Out: a `DotDrawing`, the DOT
-source plus, for each node and edge id, the roles of its label lines in order (`label`, `name`,
-`value`, `grad`; `local`, `flow`). graphviz writes one SVG <text> per non-empty label line, in
-order, so render.svg can tag each <text> with its role without parsing the text back.
-
-The DOT is written by hand rather than through the `graphviz` package: its `quote()` turns any
-string shaped like `<...>` into an HTML-like label and leaves backslash escapes live, both wrong
-for text a user typed. Here every string goes through `dot_string`, nothing else.
+In: the graph JSON document (docs/graph-json.md) as a dict. Out: a `DotDrawing`, the DOT and,
+per node and edge id, the roles of its label lines in order (`label`, `name`, `value`, `grad`;
+`local`, `flow`): graphviz writes one SVG <text> per non-empty line, so render.svg tags them.
+The DOT is written by hand, not with the `graphviz` package, whose `quote()` makes any `<...>`
+an HTML-like label and leaves backslash escapes live: every string goes through `dot_string`.
 """
 import re
 from dataclasses import dataclass, field
