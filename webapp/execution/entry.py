@@ -26,6 +26,7 @@ from webapp.execution.torchviz_dot import torchviz_source
 
 MAX_VARIABLE_ELEMENTS = 1_000
 LESSONS = ("numerics", "descent")
+MEMORY_RESERVE_BYTES = 4 * 2**20   # room to answer in after a run used all its memory
 # The lecture's usual operations, so that the pages they touch are copied before a request.
 WARM_UP_PROGRAM = (
     "import math\n"
@@ -81,10 +82,17 @@ def warm_up_child(work_arrived=None):
 
 def evaluate(request):
     """The answer to `request` (see the module's docstring): the answer of its kind, or
-    {"problem": ...} for what the program did wrong or ran out of."""
+    {"problem": ...} for what the program did wrong or ran out of.
+
+    A run that fills its address space leaves no room to say so: a reserve of
+    MEMORY_RESERVE_BYTES is held meanwhile and given back, with the program's frames (the
+    error's traceback holds them, and they the graph), before the answer is made."""
+    reserve = bytearray(MEMORY_RESERVE_BYTES)
     try:
         return KINDS[kind_of(request)](request)
     except (ProblemError, MemoryError, RecursionError) as error:
+        del reserve
+        error.__traceback__ = None
         return {"problem": problem_for(error).to_dict()}
 
 

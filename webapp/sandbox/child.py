@@ -12,6 +12,7 @@ import select
 import signal
 import socket
 import sys
+import traceback
 
 from webapp.core import limits
 from webapp.sandbox.confinement import confine
@@ -47,6 +48,10 @@ def child_main(control, entry):
         control.send(DONE)               # the slot is free now; exiting takes a while longer
     except BaseException:                # never let a child fall back into the server's loop
         code = 1
+        try:
+            traceback.print_exc()        # to the server's log (stderr is kept open)
+        except BaseException:
+            pass
     os._exit(code)
 
 

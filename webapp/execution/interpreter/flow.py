@@ -4,7 +4,10 @@ from webapp.core.errors import LimitExceeded, RunFailed
 
 # How PyTorch says that the child's address-space limit refused an allocation (C++ new, or
 # its CPU allocator): the program ran out of the memory a run may use, not a bug in it.
-OUT_OF_MEMORY = ("std::bad_alloc", "DefaultCPUAllocator: can't allocate memory")
+# PyTorch's words for a refused allocation; "[enforce fail a" is the start of c10's
+# "[enforce fail at alloc_cpu.cpp:...] DefaultCPUAllocator: ...", which comes cut short
+# when the memory ran out while the message itself was made.
+OUT_OF_MEMORY = ("std::bad_alloc", "DefaultCPUAllocator: can't allocate memory", "[enforce fail a")
 
 
 class Return(Exception):
