@@ -23,7 +23,7 @@ import torch  # noqa: E402
 from webapp import language  # noqa: E402
 from webapp.execution import entry  # noqa: E402
 from webapp.execution.capture import recorder  # noqa: E402
-from webapp.execution.interpreter import interpreter  # noqa: E402
+from webapp.execution.interpreter import interpreter, tensor_calls  # noqa: E402
 
 EXAMPLES = ROOT.parent / "shared" / "lecture_examples.json"
 
@@ -53,15 +53,15 @@ def plain_loop(steps):
 def without_capture(program):
     """The interpreter's run with the capture's recording and backward bookkeeping stubbed
     out (the graph is then wrong: for the breakdown only)."""
-    saved = recorder.Recorder.record, recorder.Recorder.backward, interpreter.freeze
-    recorder.Recorder.record = lambda *args, **kwargs: None
+    saved = recorder.Recorder.note, recorder.Recorder.backward, tensor_calls.freeze
+    recorder.Recorder.note = lambda *args, **kwargs: None
     recorder.Recorder.backward = lambda self, tensor, gradient=None, *options: tensor.backward(
         gradient, retain_graph=True)
-    interpreter.freeze = lambda args, in_place=False: args
+    tensor_calls.freeze = lambda args, in_place=False: args
     try:
         interpreter.Interpreter(program).run()
     finally:
-        recorder.Recorder.record, recorder.Recorder.backward, interpreter.freeze = saved
+        recorder.Recorder.note, recorder.Recorder.backward, tensor_calls.freeze = saved
 
 
 def cpu_seconds(function):

@@ -14,9 +14,14 @@ class Snapshot:
     grad_fn, or the tensor itself for a leaf), whether it required grad, and its value then."""
     __slots__ = ("node", "value", "requires_grad")
 
-    def __init__(self, tensor, copy=False):
-        self.node = tensor.grad_fn if tensor.grad_fn is not None else tensor
-        self.value = tensor.detach().clone() if copy else tensor.detach()
+    def __init__(self, tensor, copy=False, fn=None):
+        """`fn`: the tensor's grad_fn when the caller has it already (None for a leaf)."""
+        if fn is None:
+            fn = tensor.grad_fn
+        self.node = tensor if fn is None else fn
+        # `.data`, not `.detach()`: the same storage at half the cost (no dispatcher call);
+        # only its version counter is its own, and nothing reads a snapshot's version.
+        self.value = tensor.data.clone() if copy else tensor.data
         self.requires_grad = tensor.requires_grad
 
 
@@ -29,11 +34,15 @@ def freeze(args, in_place=False):
     """
     frozen = []
     for value in args:
-        if isinstance(value, torch.Tensor):            # a module's Parameter too
-            frozen.append(Snapshot(value, in_place) if in_place or value.grad_fn is None
+        kind = type(value)
+        if kind is float or kind is int:                # the common operands first
+            frozen.append(value)
+        elif isinstance(value, torch.Tensor):          # a module's Parameter too
+            fn = value.grad_fn
+            frozen.append(Snapshot(value, in_place, fn) if in_place or fn is None
                           else value)
-        elif isinstance(value, (list, tuple)):
-            frozen.append(type(value)(freeze(value, in_place)))
+        elif kind is list or kind is tuple:
+            frozen.append(kind(freeze(value, in_place)))
         else:
             frozen.append(value)
     return tuple(frozen)
@@ -54,16 +63,51 @@ def walk(root):
     """Every autograd node reachable from the node `root`, without recursion, in discovery
     order (a list); LimitExceeded past MAX_GRAPH_NODES."""
     seen, order, stack = {root}, [], [root]
+    most = limits.MAX_GRAPH_NODES
     while stack:
         fn = stack.pop()
         order.append(fn)
-        if len(order) > limits.MAX_GRAPH_NODES:
-            raise LimitExceeded(f"The graph has more than {limits.MAX_GRAPH_NODES:,} nodes.")
-        for next_fn, _ in reversed(fn.next_functions):
+        if len(order) > most:
+            raise LimitExceeded(f"The graph has more than {most:,} nodes.")
+        edges = fn.next_functions
+        for index in range(len(edges) - 1, -1, -1):
+            next_fn = edges[index][0]
             if next_fn is not None and next_fn not in seen:
                 seen.add(next_fn)
                 stack.append(next_fn)
     return order
+
+
+def fill_values(nodes, root):
+    """Give each recorded node of `nodes` (a graph from `walk`) that has no value kept
+    (`Recorder.keep_value`, `protect_value`) the value of its tensor: the graph's `root`
+    tensor's own, or the one a recorded call of the graph used, which that call holds. Taken
+    when it is needed rather than at every operation: a training loop's discarded graphs
+    never pay for it."""
+    for tensor in (root, *operand_tensors(nodes)):
+        fn = tensor.grad_fn
+        if fn is not None:
+            metadata = fn.metadata
+            if "sequence" in metadata and "value" not in metadata:
+                metadata["value"] = tensor.detach()
+
+
+def operand_tensors(nodes):
+    """The tensors with a graph of their own among the arguments of the nodes' recorded
+    calls (`freeze` keeps those as they are)."""
+    for fn in nodes:
+        call = fn.metadata.get("call") if not hasattr(fn, "variable") else None
+        if call:
+            yield from tensors_in(call[1])
+
+
+def tensors_in(args):
+    for value in args:
+        if isinstance(value, torch.Tensor):
+            if value.grad_fn is not None:
+                yield value
+        elif isinstance(value, (list, tuple)):
+            yield from tensors_in(value)
 
 
 def is_leaf_node(fn):

@@ -16,7 +16,8 @@ import torch
 
 from webapp.execution.capture.engine import run_backward
 from webapp.execution.capture.moment import BackwardCall, leaf_state
-from webapp.execution.capture.nodes import Snapshot, has_saved_tensors, is_leaf_node, walk
+from webapp.execution.capture.nodes import (Snapshot, fill_values, has_saved_tensors,
+                                            is_leaf_node, walk)
 
 
 @functools.cache
@@ -54,15 +55,17 @@ class Recorder:
         in-place operation's node takes the name of the tensor it changed (`h[0] = ...`,
         `h.relu_()`: the program's `h` is the new node from then on)."""
         fn = result.grad_fn if isinstance(result, torch.Tensor) else None
-        if fn is None:
-            return
+        if fn is not None:
+            self.note(fn, result, func, args, kwargs, label, in_place)
+
+    def note(self, fn, result, func, args, kwargs, label, in_place):
+        """`record` of `result`, whose autograd node `fn` the caller has already."""
         metadata = fn.metadata
         if "sequence" in metadata:          # a method that hands back its own tensor
             return
         metadata["sequence"] = next(self.sequence)
         metadata["label"] = label
-        metadata["value"] = result.detach()       # see `protect_value`
-        metadata["call"] = (func, args, kwargs)
+        metadata["call"] = (func, args, kwargs)     # its value: `keep_value`, `values_of`
         metadata["group"] = self.group
         if in_place and args and isinstance(args[0], Snapshot):
             changed = args[0].node
@@ -92,11 +95,26 @@ class Recorder:
 
     @staticmethod
     def protect_value(tensor):
-        """Before an in-place operation on `tensor`: copy the value recorded for its node,
-        which shares the storage about to change."""
+        """Before an in-place operation on `tensor`: its node keeps a copy of the value it
+        made (or was given by `keep_value`), whose storage is about to change."""
         fn = tensor.grad_fn if isinstance(tensor, torch.Tensor) else None
-        if fn is not None and "value" in fn.metadata:
-            fn.metadata["value"] = fn.metadata["value"].clone()
+        if fn is not None:
+            metadata = fn.metadata
+            kept = metadata.get("value")
+            if kept is not None:
+                metadata["value"] = kept.clone()
+            elif "sequence" in metadata:
+                metadata["value"] = tensor.detach().clone()
+
+    @staticmethod
+    def keep_value(tensor):
+        """Before `tensor.data = ...`: its node keeps the storage it made. (A node's value is
+        otherwise taken when the trace is made, from the tensor itself, which the calls that
+        used it hold: `values_of`. The tensor keeps its storage and contents unless changed
+        in place, when `protect_value` runs first, or given a new `.data`.)"""
+        fn = tensor.grad_fn if isinstance(tensor, torch.Tensor) else None
+        if fn is not None and "sequence" in fn.metadata and "value" not in fn.metadata:
+            fn.metadata["value"] = tensor.detach()
 
     def name(self, value, name):
         """Remember the user's variable name for a tensor (the first name it was given)."""
@@ -119,6 +137,8 @@ class Recorder:
         freed node that saved tensors fails with PyTorch's words), and the root's node notes
         the call (`BackwardCall`: what its leaves held then)."""
         nodes, leaves = self.start_pass(tensor, inputs)
+        if create_graph:
+            fill_values(nodes, tensor)
         run_backward(tensor, gradient, retain_graph=True, create_graph=create_graph,
                      inputs=inputs)
         self.end_pass(tensor, gradient, nodes, leaves, retain_graph, create_graph)
@@ -128,6 +148,9 @@ class Recorder:
         kept and noted as `backward` is; with one output the graph shows it as it would
         show that output's `.backward()`."""
         passes = [self.start_pass(output, inputs) for output in outputs]
+        if create_graph:
+            for output, (nodes, _) in zip(outputs, passes):
+                fill_values(nodes, output)
         grads = torch.autograd.grad(outputs, inputs, grad_outputs, retain_graph=True,
                                     create_graph=create_graph, allow_unused=allow_unused)
         seeds = grad_outputs if isinstance(grad_outputs, (list, tuple)) else [grad_outputs]
@@ -140,17 +163,19 @@ class Recorder:
         """(the nodes a backward pass from `tensor` runs, to `inputs` or to every leaf; each
         leaf's state now), after refusing a pass through freed buffers as PyTorch does."""
         root = tensor.grad_fn if isinstance(tensor, torch.Tensor) else None
-        operations, leaves = [], []
+        operations, leaves, freed = [], [], False
         for fn in walk(root) if root is not None else ():
-            if is_leaf_node(fn):
+            if hasattr(fn, "variable"):                     # a leaf (`is_leaf_node`)
                 leaves.append(leaf_state(fn.variable))
             else:
                 operations.append(fn)
+                freed = freed or "freed" in fn.metadata
         if inputs is not None:
             operations = passed_nodes(operations, inputs)
-        for fn in operations:
-            if fn.metadata.get("freed") and has_saved_tensors(fn):
-                raise RuntimeError(second_backward_message())
+        if freed:
+            for fn in operations:
+                if fn.metadata.get("freed") and has_saved_tensors(fn):
+                    raise RuntimeError(second_backward_message())
         return operations, leaves
 
     def end_pass(self, tensor, gradient, nodes, leaves, retain_graph, create_graph,

@@ -16,9 +16,9 @@ from webapp.execution.capture.derivatives import merged_by_source, node_jacobian
 from webapp.execution.capture.groups import GroupKeys
 from webapp.execution.capture.internal_values import recover
 from webapp.execution.capture.moment import leaves_at
-from webapp.execution.capture.nodes import (Snapshot, describe, format_number, is_leaf_node,
-                                            op_label, operand_numbers, plain, snapshots_in,
-                                            summary_label, walk)
+from webapp.execution.capture.nodes import (Snapshot, describe, fill_values, format_number,
+                                            is_leaf_node, op_label, operand_numbers, plain,
+                                            snapshots_in, summary_label, walk)
 
 
 def replay(target, nodes, gradient):
@@ -65,6 +65,7 @@ def trace(target, gradient, recorder, warnings, rule_of):
                             "make a tensor with requires_grad=True and compute with it.")
     call = target.grad_fn.metadata.get("backward")
     nodes = walk(target.grad_fn)
+    fill_values(nodes, target)
     leaves = call.leaves if call else leaves_as_used(nodes)
     with leaves_at(leaves + swapped_operands(nodes)):
         seed = seed_for(target, call.gradient if call else gradient, warnings)

@@ -15,26 +15,22 @@ from webapp.core import limits
 from webapp.execution.interpreter import allowlist
 from webapp.execution.interpreter.arrays import ndarray
 from webapp.execution.interpreter.builtins import BoundMethod, Builtins
-from webapp.execution.capture.nodes import freeze
 from webapp.execution.capture.recorder import Recorder
 from webapp.execution.interpreter.compiler import Compiler
 from webapp.execution.interpreter.containers import method_of, too_long, type_name
 from webapp.execution.interpreter.expressions import MEMBERSHIP
 from webapp.core.errors import LimitExceeded, NotAllowed, ProblemError
-from webapp.execution.interpreter.flow import (Break, Continue, Return, out_of_memory,
-                                              position, run_failed)
-from webapp.execution.interpreter.guard import Guard, check_shape
+from webapp.execution.interpreter import tensor_calls
+from webapp.execution.interpreter.flow import Break, Continue, Return, position, run_failed
+from webapp.execution.interpreter.guard import Guard
 from webapp.execution.interpreter.objects import Exposed
 from webapp.execution.interpreter.stores import index_label, store_item
-from webapp.execution.interpreter.shapes import predict_shape
 
 IN_PLACE = {operator.add: operator.iadd, operator.sub: operator.isub,
             operator.mul: operator.imul, operator.truediv: operator.itruediv,
             operator.floordiv: operator.ifloordiv, operator.mod: operator.imod,
             operator.pow: operator.ipow, operator.matmul: operator.imatmul}
-# Errors that PyTorch and Python raise for a program's mistakes: shown as they are.
-PROGRAM_ERRORS = (RuntimeError, ValueError, TypeError, IndexError, ZeroDivisionError,
-                  ArithmeticError, KeyError, AttributeError, NotImplementedError)
+PROGRAM_ERRORS = tensor_calls.PROGRAM_ERRORS
 Tensor = torch.Tensor
 
 
@@ -242,47 +238,5 @@ class Interpreter:
 
     # Tensor operations --------------------------------------------------------------------
 
-    def tensor_call(self, func, args, kwargs, node, label=None, replay_as=None,
-                    in_place=False):
-        """Run one tensor operation: check sizes, run it, note it for the graph."""
-        try:
-            shape = predict_shape(func, args, kwargs)
-            if shape is not None:
-                check_shape(shape)
-            before = None
-            if in_place:
-                before = self.before_in_place(args)
-            result = func(*args, **kwargs)
-            if type(result) is Tensor and result.dim():
-                self.guard.after(result)
-        except ProblemError as problem:
-            if problem.line is None:
-                problem.line, problem.column = position(node).values()
-            raise
-        except PROGRAM_ERRORS as error:
-            raise run_failed(error, node) from None
-        except MemoryError:
-            raise out_of_memory(node) from None
-        if type(result) is Tensor:
-            if result.grad_fn is not None:
-                self.recorder.record(result, replay_as or func, before or freeze(args), kwargs,
-                                     label, in_place=before is not None)
-                if before is not None and result._base is not None:    # h[0:2].zero_()
-                    self.recorder.record_base(result, replay_as or func, before, kwargs,
-                                              label and "." + label)
-                self.last_recorded = result
-            elif self.on_tensor is not None:
-                self.on_tensor(result)
-        return result
-
-    def before_in_place(self, args):
-        """Before an in-place operation: keep the recorded value of the tensor it changes;
-        its operands as they are now when autograd will record the change (else None)."""
-        self.recorder.protect_value(args[0])
-        if isinstance(args[0], Tensor) and args[0]._base is not None:
-            self.recorder.protect_value(args[0]._base)      # a view's change is its base's
-        for value in args:
-            if isinstance(value, Tensor) and value.requires_grad:
-                return freeze(args, in_place=True)
-        return None
-
+    tensor_call = tensor_calls.tensor_call
+    before_in_place = tensor_calls.before_in_place

@@ -53,6 +53,7 @@ def store_attribute(interpreter, tensor, name, value, node):
             raise run_failed(TypeError("'.data' takes a tensor."), node)
         if interpreter.on_data is not None:
             interpreter.on_data(tensor, value)
+        interpreter.recorder.keep_value(tensor)
     try:
         setattr(tensor, name, value)
     except (RuntimeError, TypeError, ValueError) as error:
