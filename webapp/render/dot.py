@@ -125,6 +125,8 @@ def flatten(value):
 
 def format_value(value, shape=None):
     """A value abbreviated for a label: `10`, `[1, 2, 3]`, `2×3 [1, 2, 3, …]`, `2×3 tensor`."""
+    if isinstance(value, dict):                 # a large tensor's summary (graph-json.md)
+        value, shape = value["first"] + ["…"], value["shape"]
     if not isinstance(value, list):
         if value is None and shape:
             return "×".join(map(str, shape)) + " tensor"
