@@ -22,9 +22,6 @@ from webapp.graph.bounds import bounded, capped_warnings
 from webapp.graph.groups import groups_of
 from webapp.graph.paths import paths_to_output
 
-NODE_FIELDS = ("kind", "label", "op", "name", "shape", "dtype", "value", "grad")
-EDGE_FIELDS = ("local", "grad", "constant", "rule")
-
 
 def build(answer):
     with collector_paused():
@@ -80,16 +77,21 @@ class Graph:
         by_key = {node["key"]: node for node in trace["nodes"]}
         self.raw = [by_key[key] for key in keys]
         self.output = number.get(trace["output"])           # None: no graph was recorded
-        self.nodes = [{**{f: node.get(f) for f in NODE_FIELDS},
+        get = dict.get
+        self.nodes = [{"kind": get(node, "kind"), "label": get(node, "label"),
+                       "op": get(node, "op"), "name": get(node, "name"),
+                       "shape": get(node, "shape"), "dtype": get(node, "dtype"),
+                       "value": get(node, "value"), "grad": get(node, "grad"),
                        "is_output": i == self.output, "id": f"n{i}"}
                       for i, node in enumerate(self.raw)]
         unique = {}                          # (source, target) -> edge; a repeat replaces it
         for edge in trace["edges"]:
             unique[number[edge["source"]], number[edge["target"]]] = edge
         pairs = sorted(unique, key=lambda pair: (pair[1], pair[0]))
-        self.edges = [{"id": f"e{j}", **{f: unique[pair].get(f) for f in EDGE_FIELDS},
+        self.edges = [{"id": f"e{j}", "local": get(edge, "local"), "grad": get(edge, "grad"),
+                       "constant": get(edge, "constant"), "rule": get(edge, "rule"),
                        "source": f"n{pair[0]}", "target": f"n{pair[1]}"}
-                      for j, pair in enumerate(pairs)]
+                      for j, (pair, edge) in enumerate((p, unique[p]) for p in pairs)]
         self.sources = [[] for _ in keys]           # node -> [(source, edge number)], by id
         self.consumers = [[] for _ in keys]         # node -> [(consumer, edge)], gradient only
         for j, (source, target) in enumerate(pairs):
@@ -107,17 +109,29 @@ class Graph:
 
 def topological_order(trace):
     """The trace's node keys, topologically, the smallest recorded order first among those
-    ready (networkx's lexicographical_topological_sort with the same key, by a heap)."""
+    ready: networkx's lexicographical_topological_sort with the same key. Recorded operations
+    are numbered as they ran, and inputs and constants take their first consumer's number,
+    so sorting by that alone is nearly always topological already (then it is that order);
+    else (nodes made inside a library call have none) a heap finds it."""
     nodes = trace["nodes"]
     if len(nodes) > limits.MAX_GRAPH_NODES:
         raise LimitExceeded(f"The graph has more than {limits.MAX_GRAPH_NODES:,} nodes.")
     rank = {node["key"]: (tuple(math.inf if o is None else o for o in node["order"]),
                           node["key"]) for node in nodes}
+    edges = {(e["source"], e["target"]) for e in trace["edges"]}
+    order = sorted(rank, key=rank.__getitem__)
+    position = {key: i for i, key in enumerate(order)}
+    if all(position[source] < position[target] for source, target in edges):
+        return order
+    return heap_order(rank, edges)
+
+
+def heap_order(rank, edges):
     waiting = {key: 0 for key in rank}
     after = {key: [] for key in rank}
-    for edge in {(e["source"], e["target"]) for e in trace["edges"]}:
-        waiting[edge[1]] += 1
-        after[edge[0]].append(edge[1])
+    for source, target in edges:
+        waiting[target] += 1
+        after[source].append(target)
     ready = [rank[key] for key, count in waiting.items() if count == 0]
     heapq.heapify(ready)
     order = []
