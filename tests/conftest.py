@@ -10,6 +10,7 @@ from werkzeug.serving import make_server
 from tests.support.paths import SHARED
 from webapp import create_app
 from webapp.pipeline import cache
+from webapp.pool import supervisor
 from webapp.render import drawing
 
 LOCAL_HOST = "127.0.0.1"
@@ -31,6 +32,14 @@ def fresh_caches():
 
 
 @pytest.fixture
+def drawing_in_process(monkeypatch):
+    """Drawings made on the request thread rather than in the drawing pool's processes, for
+    the tests that patch render's functions (a pool process would not see the patch)."""
+    monkeypatch.setitem(supervisor._shared, "pool", supervisor.DrawingPool(0))
+    monkeypatch.setitem(supervisor._shared, "pid", os.getpid())
+
+
+@pytest.fixture
 def app():
     return create_app({"TESTING": True})
 
@@ -48,6 +57,7 @@ def live_server():
     """
     # A whole test suite comes from one address: the rate limit is tested on its own.
     app = create_app({"TESTING": True, "AUTOGRAD_RATE_LIMIT": "100000 per minute"})
+    supervisor.shared_pool().start()      # as gunicorn.conf.py does: no import at a first drawing
     server = make_server(LOCAL_HOST, 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live_server", daemon=True)
     thread.start()

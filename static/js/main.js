@@ -1,9 +1,10 @@
 // The page: wires the editor, the drawing, the player, the paths panel and the URL together.
-import {fetchGraph, fetchSvg} from "./graph/api.js";
-import {captionFor} from "./graph/caption.js";
+import {fetchGraphAndDrawing, fetchSvg} from "./graph/api.js";
+import {captionFor, drawingLabel} from "./graph/caption.js";
 import {ExportPanel} from "./graph/export.js";
 import {GraphView} from "./graph/graph-view.js";
-import {indexGraph, nodeName} from "./graph/model.js";
+import {GroupedPage} from "./graph/grouped-page.js";
+import {indexGraph} from "./graph/model.js";
 import {PathsPanel} from "./graph/paths-panel.js";
 import {BEFORE_START, Player} from "./graph/player.js";
 import {ZoomPan} from "./graph/zoom.js";
@@ -15,17 +16,11 @@ import {bindControls} from "./page/controls.js";
 import {CodeEditor} from "./page/code-editor.js";
 import {renderGallery} from "./page/gallery.js";
 import {language, loadLanguage, preferredLanguage, t, translatePage} from "./page/i18n.js";
+import {hideOutput, noGraphReason, showOutput} from "./page/output.js";
+import {showPlaying, showStep} from "./page/player-bar.js";
 import {ProblemBox} from "./page/problem.js";
-import {panelAspect, showGraph, showPlayable, toStepper} from "./page/stage.js";
+import {panelAspect, showGraph, toStepper} from "./page/stage.js";
 import {readState, writeState} from "./page/url-state.js";
-
-// Why a program recorded no graph (the document's `no_graph`), in the page's language.
-const NO_GRAPH = {
-  "plain-numbers": "graph.no_graph_plain_numbers",
-  "no-requires-grad": "graph.no_graph_no_requires_grad",
-  "nothing-computed": "graph.no_graph_nothing_computed",
-  "backward-on-leaf": "graph.no_graph_backward_on_leaf",
-};
 
 const reducedMotion = () => matchMedia("(prefers-reduced-motion: reduce)").matches;
 
@@ -61,8 +56,12 @@ class App {
       onStep: (k) => this.drawStep(k),
       onPlayingChange: (playing) => this.showPlaying(playing),
     });
-    this.rule = new RulePanel($("rule-panel"));
-    this.lessons = new Lessons({urls: config.lessons, view: this.view});
+    this.grouped = new GroupedPage(this);  // groups drawn closed, opened on demand; search
+    this.rule = new RulePanel($("rule-panel"), $("step-note"));
+    this.lessons = new Lessons({urls: config.lessons, view: this.view, stage: {
+      stepMs: config.steps.step_ms, caption: $("caption"), follow: (els) => this.zoom.follow(els),
+      enter: () => { this.player.pause(); this.rule.clear();
+        this.rule.showNote(t("caption.note_tangent")); }}});
     this.paths = new PathsPanel({
       select: $("input-select"), formula: $("paths-formula"), check: $("paths-check"),
       summary: $("paths-summary"), list: $("path-list"), view: this.view,
@@ -90,9 +89,7 @@ class App {
       ...style};
   }
 
-  aspect() {
-    return panelAspect(this.direction);
-  }
+  aspect() { return panelAspect(this.direction); }
 
   setDrawingStyle(style) {
     this.drawingStyle = style;
@@ -187,25 +184,11 @@ class App {
     showGraph(reducedMotion());
   }
 
-  toStepper() {
-    toStepper();
-  }
+  toStepper() { toStepper(); }
 
-  // One after the other: a program that fails needs no drawing, and the server evaluates
-  // one request at a time per program instead of two at once.
-  async fetchGraphAndDrawing(source) {
-    let doc;
-    try {
-      doc = await fetchGraph(this.urls, source, language());
-    } catch (error) {
-      return {error};
-    }
-    try {
-      this.drawnAspect = this.aspect().aspect;
-      return {doc, svgText: await fetchSvg(this.urls, source, this.drawingOptions())};
-    } catch (svgError) {
-      return {doc, svgText: null, svgError};
-    }
+  fetchGraphAndDrawing(source) {
+    this.drawnAspect = this.aspect().aspect;
+    return fetchGraphAndDrawing(this.urls, source, language(), this.drawingOptions());
   }
 
   finishRun() {
@@ -224,6 +207,7 @@ class App {
     this.view.clear();
     this.zoom.detach();
     this.paths.load(null);
+    this.grouped.load(null, null);
     this.player.load(0);
     $("graph-empty").hidden = false;
     $("graph-empty").textContent = t("graph.empty");
@@ -231,9 +215,8 @@ class App {
     this.rule.clear();
     this.lessons.clear();
     this.exports.show(false);
-    $("stdout-box").hidden = true;
-    $("warnings-box").hidden = true;
-    this.updateScrubber(0, 0);
+    hideOutput();
+    showStep(0, 0);
   }
 
   load(doc, svgText, svgError) {
@@ -245,21 +228,14 @@ class App {
     if (drawn) {
       this.zoom.attach(this.view.svg);
     } else if (!recorded) {
-      $("graph-empty").textContent = t(NO_GRAPH[doc.no_graph] || "graph.nothing_recorded");
+      $("graph-empty").textContent = noGraphReason(doc);
     } else {
       $("graph-empty").textContent = t("graph.not_drawn", {detail: svgError?.message ?? ""});
     }
+    this.grouped.load(this.index, drawn ? this.view.svg : null);
     this.paths.load(this.index);
     this.lessons.load(this.index, recorded ? this.source : null);
-    $("stdout").textContent = doc.stdout || "";
-    $("stdout-box").hidden = !doc.stdout;
-    const warnings = (doc.warnings || []).map((text) => {
-      const item = document.createElement("li");
-      item.textContent = text;
-      return item;
-    });
-    $("warnings").replaceChildren(...warnings);
-    $("warnings-box").hidden = !warnings.length;
+    showOutput(doc);
     this.exports.show(recorded);
   }
 
@@ -271,6 +247,7 @@ class App {
       const svgText = await fetchSvg(this.urls, this.source, this.drawingOptions());
       if (!this.view.show(svgText)) return;
       this.zoom.attach(this.view.svg);
+      this.grouped.reload(this.view.svg);
       this.drawStep(this.player.step);
       this.paths.render();
     } catch (error) {
@@ -280,29 +257,15 @@ class App {
 
   drawStep(k) {
     if (!this.index) return;
+    this.lessons.forward.leave();  // the page's own stepping (Home too) ends forward mode
     this.view.setStep(k, this.index);
     this.zoom.follow(this.view.activeElements());
-    this.view.svg?.setAttribute("aria-label", t("graph.drawing", {
-      nodes: this.index.nodes.size, edges: this.index.edges.size,
-      output: nodeName(this.index.nodes.get(this.index.doc.output)),
-    }));
-    this.updateScrubber(k, this.index.timeline.length);
+    this.view.svg?.setAttribute("aria-label", drawingLabel(this.index));
+    showStep(k, this.index.timeline.length);
     $("caption").textContent = captionFor(this.index, k);
     this.rule.show(this.index, k);
     this.updateExports(k);
     this.saveUrl();
-  }
-
-  updateScrubber(k, count) {
-    const scrubber = $("scrubber");
-    scrubber.min = String(BEFORE_START);
-    scrubber.max = String(Math.max(count - 1, 0));
-    scrubber.value = String(k);
-    scrubber.disabled = count === 0;
-    showPlayable(count > 0);
-    const text = count ? `${k + 1} / ${count}` : "0 / 0";
-    $("step-counter").textContent = text;
-    scrubber.setAttribute("aria-valuetext", count ? t("player.step_of", {n: k + 1, total: count}) : "");
   }
 
   updateExports(k) {
@@ -310,15 +273,7 @@ class App {
       theme: this.theme, lang: language(), direction: this.direction, ...this.aspect()});
   }
 
-  showPlaying(playing) {
-    const button = $("play-pause");
-    const key = playing ? "player.pause" : "player.play";
-    button.dataset.playing = String(playing);
-    button.setAttribute("aria-label", t(key));
-    button.setAttribute("title", t(key));
-    button.dataset.i18nAriaLabel = key;
-    button.dataset.i18nTitle = key;
-  }
+  showPlaying(playing) { showPlaying(playing); }
 }
 
 async function start() {

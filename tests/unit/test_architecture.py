@@ -1,7 +1,8 @@
 """The house rules of webapp/ (DESIGN.md: "each stage is a package"):
 no import cycle between any two modules (imports inside functions included), no module over
 MAX_MODULE_LINES lines, no function over MAX_FUNCTION_LINES lines except declarative tables,
-and no module outside the stage packages. The layer and library contracts themselves are
+and no module outside the stage packages; the page's scripts (static/js) keep the same
+module length. The layer and library contracts themselves are
 import-linter's (.importlinter; tests/integration/test_boundaries.py shows they can fail)."""
 import ast
 import textwrap
@@ -12,7 +13,7 @@ import networkx as nx
 import pytest
 
 WEBAPP = Path(__file__).resolve().parents[2] / "webapp"
-STAGES = {"core", "language", "execution", "sandbox", "graph", "render", "pipeline", "web"}
+STAGES = {"core", "language", "execution", "sandbox", "graph", "render", "pool", "pipeline", "web"}
 MAX_MODULE_LINES = 300
 MAX_FUNCTION_LINES = 40
 
@@ -30,6 +31,11 @@ def import_cycles(package):
 
 def python_files():
     return sorted(WEBAPP.rglob("*.py"))
+
+
+def page_scripts():
+    """The page's own modules (static/js; the vendored bundles are not ours)."""
+    return sorted((WEBAPP.parent / "static" / "js").rglob("*.js"))
 
 
 TABLES = (ast.Dict, ast.List, ast.Tuple)
@@ -72,10 +78,11 @@ def test_the_cycle_finder_sees_a_cycle_through_a_lazy_import(tmp_path, monkeypat
     assert import_cycles("cyclic") == [["cyclic.a", "cyclic.b"]]
 
 
-@pytest.mark.parametrize("path", python_files(), ids=lambda p: str(p.relative_to(WEBAPP)))
+@pytest.mark.parametrize("path", python_files() + page_scripts(),
+                         ids=lambda p: str(p.relative_to(WEBAPP.parent)))
 def test_no_module_is_longer_than_the_limit(path):
     lines = len(path.read_text(encoding="utf-8").splitlines())
-    assert lines <= MAX_MODULE_LINES, f"{path.relative_to(WEBAPP)} has {lines} lines"
+    assert lines <= MAX_MODULE_LINES, f"{path.relative_to(WEBAPP.parent)} has {lines} lines"
 
 
 def test_no_function_is_longer_than_the_limit():

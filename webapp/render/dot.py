@@ -1,18 +1,16 @@
 """Graph JSON -> graphviz DOT source, with the text of every label line and its role.
 
-In: the graph JSON document (docs/graph-json.md) as a plain dict. Out: a `DotDrawing`, the DOT
-source plus, for each node and edge id, the roles of its label lines in order (`label`, `name`,
-`value`, `grad`; `local`, `flow`). graphviz writes one SVG <text> per non-empty label line, in
-order, so render.svg can tag each <text> with its role without parsing the text back.
-
-The DOT is written by hand rather than through the `graphviz` package: its `quote()` turns any
-string shaped like `<...>` into an HTML-like label and leaves backslash escapes live, both wrong
-for text a user typed. Here every string goes through `dot_string`, nothing else.
-"""
+In: the graph JSON document (docs/graph-json.md) as a dict. Out: a `DotDrawing`, the DOT and,
+per node and edge id, the roles of its label lines in order (`label`, `name`, `value`, `grad`;
+`local`, `flow`): graphviz writes one SVG <text> per non-empty line, so render.svg tags them.
+The DOT is written by hand (the `graphviz` package's `quote()` makes any `<...>` an HTML-like
+label and leaves backslash escapes live): every string goes through `dot_string`."""
 import re
 from dataclasses import dataclass, field
 
+from webapp.render.ranks import longest_path_ranks
 from webapp.render.theme import THEMES
+from webapp.render import wrap
 
 FONT = "Noto Sans CJK JP"
 SHOWN_TENSOR_VALUES = 3  # first few entries shown for a tensor that is too big to print whole
@@ -23,7 +21,10 @@ WORDS = {
     "ja": {"grad": "勾配", "local": "局所微分"},
 }
 SPECIAL_NUMBERS = {"NaN": "NaN", "Infinity": "∞", "-Infinity": "−∞"}
-ELEMENT_ID = re.compile(r"[ne][0-9]{1,9}")
+# n3, e5; in the views of a grouped graph (render.views) also g2, its ports g2.n0 and merged
+# edges between drawn ends, n0-g2 or g2.n0-n5 (a port repeated for each reader: g2.n0.1).
+END_ID = r"(?:n[0-9]{1,9}|g[0-9]{1,9}(?:\.n[0-9]{1,9}(?:\.[0-9]{1,9})?)?)"
+ELEMENT_ID = re.compile(rf"[ne][0-9]{{1,9}}|{END_ID}(?:-{END_ID})?")
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,7 @@ LARGE_EFFORT_MAX_VIRTUAL_NODES = 100_000
 def estimated_virtual_nodes(nodes, edges):
     """About how many virtual nodes dot will add: edge spans under longest-path ranking (ids
     are topological), sources pulled next to their first consumer, doubled for edge labels."""
-    rank = {node["id"]: 0 for node in nodes}
-    for edge in sorted(edges, key=lambda edge: int(edge["target"][1:])):
-        rank[edge["target"]] = max(rank[edge["target"]], rank[edge["source"]] + 1)
+    rank = longest_path_ranks(nodes, edges)
     has_operand = {edge["target"] for edge in edges}
     first_use = {}
     for edge in edges:
@@ -125,7 +124,7 @@ def flatten(value):
 
 def format_value(value, shape=None):
     """A value abbreviated for a label: `10`, `[1, 2, 3]`, `2×3 [1, 2, 3, …]`, `2×3 tensor`."""
-    if isinstance(value, dict):                 # a large tensor's summary (graph-json.md)
+    if isinstance(value, dict):     # a large tensor's summary (graph-json.md): its first few
         value, shape = value["first"] + ["…"], value["shape"]
     if not isinstance(value, list):
         if value is None and shape:
@@ -146,6 +145,8 @@ def is_scalar(value):
 
 def node_lines(node, lang):
     """[(role, text)] for one node, in drawing order; no line is ever empty."""
+    if "lines" in node:  # a group's box or a port (render.views): written there
+        return list(node["lines"])
     words = WORDS[lang]
     label = node.get("label") or node.get("name") or node.get("id")
     name = node.get("name")
@@ -163,6 +164,8 @@ def node_lines(node, lang):
 
 def edge_lines(edge, upstream, lang):
     """[(role, text)] for one edge; `upstream` is the grad of its target node."""
+    if "lines" in edge:  # merged edges of a grouped view (render.views)
+        return list(edge["lines"])
     if edge.get("constant"):
         return []
     local, flow = edge.get("local"), edge.get("grad")
@@ -195,6 +198,13 @@ def node_style(node, colours):
     elif kind == "input":
         style = {"shape": "box", "style": "rounded,filled", "fillcolor": colours["input_fill"],
                  "color": colours["input_line"]}
+    elif kind == "group":
+        style = {"shape": "box3d" if node.get("group_kind") == "series" else "box",
+                 "style": "filled,bold", "fillcolor": colours["group_fill"],
+                 "color": colours["op_line"], "margin": "0.15,0.08"}
+    elif kind == "port":
+        style = {"shape": "box", "style": "dashed,rounded", "color": colours["muted"],
+                 "fontcolor": colours["muted"], "height": "0.3"}
     else:
         style = {"shape": "box", "style": "filled", "fillcolor": colours["op_fill"],
                  "color": colours["op_line"]}
@@ -205,13 +215,12 @@ def node_style(node, colours):
 
 def graph_attributes(direction, colours, effort):
     return {"rankdir": direction, "bgcolor": colours["bg"], "fontname": FONT,
-            "nodesep": "0.3", "ranksep": "0.4", "forcelabels": "true",
-            **effort.graph_attributes}
+            "nodesep": "0.3", "ranksep": "0.4", "forcelabels": "true", **effort.graph_attributes}
 
 
 def check_options(direction, theme, lang):
-    if direction not in ("LR", "TB"):
-        raise ValueError(f"direction must be 'LR' or 'TB', not {direction!r}")
+    if direction not in ("LR", "TB") and wrap.rows_asked(direction) is None:
+        raise ValueError(f"direction must be 'LR', 'TB' or 'wrap:R', not {direction!r}")
     if theme not in THEMES:
         raise ValueError(f"theme must be 'light' or 'dark', not {theme!r}")
     if lang not in WORDS:
@@ -239,17 +248,20 @@ def checked_elements(doc):
 
 def node_statement(node, lang, colours):
     lines = node_lines(node, lang)
-    classes = node.get("kind", "op") + (" output" if node.get("is_output") else "")
+    classes = " ".join(filter(None, (node.get("kind", "op"), node.get("group_kind"),
+                                     "output" if node.get("is_output") else None)))
     attributes = {"id": node["id"], "class": classes, **node_style(node, colours)}
     statement = f'{dot_string(node["id"])} [{attribute_list(attributes)}, label="{label_of(lines)}"];'
     return statement, [role for role, _ in lines]
 
 
-def edge_statement(edge, upstream, lang, colours, effort):
+def edge_statement(edge, upstream, lang, colours, effort, cut=False):
     lines = edge_lines(edge, upstream, lang)
-    attributes = {"id": edge["id"]}
+    attributes = {"id": edge["id"], **({"constraint": "false"} if cut else {})}
     if edge.get("constant"):
         attributes.update({"class": "constant", "style": "dashed", "color": colours["muted"]})
+    if edge.get("members", 1) > 1:
+        attributes["penwidth"] = "2"
     statement = (f'{dot_string(edge["source"])} -> {dot_string(edge["target"])} '
                  f'[{attribute_list(attributes)}, {effort.edge_label}="{label_of(lines)}"];')
     return statement, [role for role, _ in lines]
@@ -267,7 +279,10 @@ def dot_drawing(doc, *, direction="LR", theme="light", lang="en", effort=None):
                      "fontcolor": colours["fg"]}
     edge_defaults = {"fontname": FONT, "fontsize": "10", "color": colours["edge"],
                      "fontcolor": colours["fg"], "arrowsize": "0.7"}
-    statements = [f"graph [{attribute_list(graph_attributes(direction, colours, effort))}];",
+    rows = wrap.rows_asked(direction)   # a long chain in rows (wrap.py), left to right
+    rankdir = "LR" if rows else direction
+    cut = wrap.cut_edges(nodes, edges, rows) if rows else set()
+    statements = [f"graph [{attribute_list(graph_attributes(rankdir, colours, effort))}];",
                   f"node [{attribute_list(node_defaults)}];",
                   f"edge [{attribute_list(edge_defaults)}];"]
     text_roles = {}
@@ -277,7 +292,9 @@ def dot_drawing(doc, *, direction="LR", theme="light", lang="en", effort=None):
     grads = {node["id"]: node.get("grad") for node in nodes}
     for edge in edges:
         statement, text_roles[edge["id"]] = edge_statement(
-            edge, grads[edge["target"]], lang, colours, effort)
+            edge, grads[edge["target"]], lang, colours, effort, edge["id"] in cut)
         statements.append(statement)
+    if rows:
+        statements.extend(wrap.row_statements(nodes, edges, rows))
     source = "digraph autograd {\n" + "".join(f"  {line}\n" for line in statements) + "}\n"
     return DotDrawing(source=source, text_roles=text_roles)

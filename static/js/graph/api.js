@@ -16,3 +16,20 @@ export function renderingUrl(base, source, options = {}) {
 export function fetchSvg(urls, source, options) {
   return getText(renderingUrl(urls.svg, source, options));
 }
+
+// The graph JSON, then its drawing: one after the other, because a program that fails needs
+// no drawing, and the server then evaluates one request at a time per program instead of two
+// at once. {error} if the JSON failed; {doc, svgText: null, svgError} if only the drawing did.
+export async function fetchGraphAndDrawing(urls, source, lang, drawingOptions) {
+  let doc;
+  try {
+    doc = await fetchGraph(urls, source, lang);
+  } catch (error) {
+    return {error};
+  }
+  try {
+    return {doc, svgText: await fetchSvg(urls, source, drawingOptions)};
+  } catch (svgError) {
+    return {doc, svgText: null, svgError};
+  }
+}
