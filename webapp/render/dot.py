@@ -3,9 +3,8 @@
 In: the graph JSON document (docs/graph-json.md) as a dict. Out: a `DotDrawing`, the DOT and,
 per node and edge id, the roles of its label lines in order (`label`, `name`, `value`, `grad`;
 `local`, `flow`): graphviz writes one SVG <text> per non-empty line, so render.svg tags them.
-The DOT is written by hand, not with the `graphviz` package, whose `quote()` makes any `<...>`
-an HTML-like label and leaves backslash escapes live: every string goes through `dot_string`.
-"""
+The DOT is written by hand (the `graphviz` package's `quote()` makes any `<...>` an HTML-like
+label and leaves backslash escapes live): every string goes through `dot_string`."""
 import re
 from dataclasses import dataclass, field
 
@@ -125,6 +124,8 @@ def flatten(value):
 
 def format_value(value, shape=None):
     """A value abbreviated for a label: `10`, `[1, 2, 3]`, `2×3 [1, 2, 3, …]`, `2×3 tensor`."""
+    if isinstance(value, dict):     # a large tensor's summary (graph-json.md): its first few
+        value, shape = value["first"] + ["…"], value["shape"]
     if not isinstance(value, list):
         if value is None and shape:
             return "×".join(map(str, shape)) + " tensor"
@@ -214,8 +215,7 @@ def node_style(node, colours):
 
 def graph_attributes(direction, colours, effort):
     return {"rankdir": direction, "bgcolor": colours["bg"], "fontname": FONT,
-            "nodesep": "0.3", "ranksep": "0.4", "forcelabels": "true",
-            **effort.graph_attributes}
+            "nodesep": "0.3", "ranksep": "0.4", "forcelabels": "true", **effort.graph_attributes}
 
 
 def check_options(direction, theme, lang):
