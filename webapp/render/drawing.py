@@ -18,6 +18,7 @@ Every recorded graph (up to limits.MAX_GRAPH_NODES) is drawn. MAX_DRAWN_NODES bo
 torchviz view (make_dot's picture, laid out by dot alone).
 """
 import functools
+import json
 import subprocess
 
 from webapp.core import limits
@@ -89,19 +90,24 @@ def drawn_document(doc, group=None):
 def laid_out(drawn, *, direction, theme, lang):
     """(SVG text as dot writes it, label-line roles) for a document or view: dot with the
     efforts of layout_efforts, else the layered layout."""
-    roles = None
     for effort in layout_efforts(drawn):
         drawing = dot_drawing(drawn, direction=direction, theme=theme, lang=lang,
                               effort=effort)
-        roles = drawing.text_roles
         try:
-            return layout(drawing.source), roles
+            return layout(drawing.source), drawing.text_roles
         except (subprocess.TimeoutExpired, subprocess.CalledProcessError, OSError):
             continue
-    if roles is None:
-        roles = dot_drawing(drawn, direction=direction, theme=theme, lang=lang,
-                            effort=CHEAP_EFFORT).text_roles
-    return layered_svg(drawn, direction=direction, theme=theme, lang=lang), roles
+    key = json.dumps(drawn["graph"], sort_keys=True, default=str)
+    return layered_layout(key, direction, theme, lang)
+
+
+@functools.lru_cache(maxsize=8)
+def layered_layout(graph_json, direction, theme, lang):
+    """render.layered's drawing of a graph (as JSON text: the cache's key); cached like dot's
+    layouts (direction=auto measures both directions, then draws one of them)."""
+    drawn = {"graph": json.loads(graph_json)}
+    svg_text, roles = layered_svg(drawn, direction=direction, theme=theme, lang=lang)
+    return svg_text, roles
 
 
 def layout_efforts(doc):
