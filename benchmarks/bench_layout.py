@@ -155,17 +155,28 @@ def time_torchviz(repeats, runs):
     return median_seconds(lambda: make_dot(y).pipe(format="svg"), runs)
 
 
-def loop_source(count):
-    """The issue's loop: 4 nodes an iteration, 4 * count + 1 in all."""
+LOOP_BODIES = {  # nodes an iteration, and the body as torch runs it on (y, x)
+    "y = torch.sin(y) * 1.01 + x": (4, lambda y, x: torch_module().sin(y) * 1.01 + x),
+    "y = torch.sin(y) * 1.01": (3, lambda y, x: torch_module().sin(y) * 1.01),
+}
+
+
+def torch_module():
+    import torch
+    return torch
+
+
+def loop_source(count, body="y = torch.sin(y) * 1.01 + x"):
+    """The issue's loop (4 nodes an iteration, 4 * count + 1 in all), or another body."""
     return ("x = torch.tensor(0.5, requires_grad=True)\ny = x\n"
-            f"for i in range({count}):\n    y = torch.sin(y) * 1.01 + x\ny.backward()\n")
+            f"for i in range({count}):\n    {body}\ny.backward()\n")
 
 
-def time_program(count, runs):
+def time_program(count, runs, body):
     """Print the median seconds of each of the loop's drawings, and of torchviz's make_dot on
     the same program in real torch (left out without torchviz), as each is measured."""
     from tests.support.documents import document_of
-    doc = document_of(loop_source(count))
+    doc = document_of(loop_source(count, body))
     series = next(g for g in doc["groups"] if g["kind"] == "series")
 
     def drawn(doc, **options):
@@ -183,7 +194,7 @@ def time_program(count, runs):
         x = torch.tensor(0.5, requires_grad=True)
         y = x
         for _ in range(count):
-            y = torch.sin(y) * 1.01 + x
+            y = LOOP_BODIES[body][1](y, x)
         cases.append(("torchviz make_dot", lambda: torchviz_seconds(make_dot, y, runs)))
     except ImportError:
         pass
@@ -197,7 +208,8 @@ TORCHVIZ_CAP_S = 120
 
 def torchviz_seconds(make_dot, y, runs):
     """make_dot(y).pipe(format="svg"), written out (the graph's DOT through `dot -Tsvg`, what
-    pipe runs) so that a layout taking longer than TORCHVIZ_CAP_S is stopped: inf then."""
+    pipe runs) so that a layout taking longer than TORCHVIZ_CAP_S is stopped: inf then; nan
+    when make_dot itself fails (its recursion)."""
     def once():
         subprocess.run(["dot", "-Tsvg"], input=make_dot(y).source.encode(), check=True,
                        capture_output=True, timeout=TORCHVIZ_CAP_S)
@@ -205,14 +217,18 @@ def torchviz_seconds(make_dot, y, runs):
         return median_seconds(once, runs)
     except subprocess.TimeoutExpired:
         return float("inf")
+    except RecursionError:  # make_dot walks the graph recursively: ~1,000 levels at most
+        return float("nan")
 
 
 def programs(runs):
     """The 300-, 900- and 2,000-node programs (the issue's loop) against torchviz."""
-    print("the loop `y = torch.sin(y) * 1.01 + x`: medians of to_svg (layout cache cleared) "
-          "against make_dot(y).pipe('svg')", flush=True)
-    for count in (75, 225, 499):
-        time_program(count, runs)
+    print("medians of to_svg (layout cache cleared) against make_dot(y).pipe('svg') "
+          f"(inf: over {TORCHVIZ_CAP_S} s; nan: make_dot failed)", flush=True)
+    for body, (per_iteration, _) in LOOP_BODIES.items():
+        print(f"the loop `{body}`:", flush=True)
+        for nodes in (300, 900, 2000):
+            time_program((nodes - 1) // per_iteration, runs, body)
 
 
 def main():

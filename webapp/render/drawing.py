@@ -8,8 +8,9 @@ that from ever hanging or refusing:
 0. a graph of more than views.COLLAPSE_ABOVE_NODES nodes with groups is drawn by its top level
    (each group one box), and each group's inside on its own when asked (`group`): smaller
    layouts, each cached;
-1. up to LAYERED_ABOVE_NODES drawn nodes, dot with the effort render.dot.automatic_effort picks
-   from the graph's long edges, killed after LAYOUT_TIMEOUT_S;
+1. up to LAYERED_ABOVE_NODES drawn nodes (half that with long edges), dot with the effort
+   render.dot.automatic_effort picks from the graph's long edges, killed after
+   LAYOUT_TIMEOUT_S;
 2. if that fails or times out, dot again with almost no effort (CHEAP_EFFORT), killed after
    LAYOUT_TIMEOUT_S;
 3. above LAYERED_ABOVE_NODES, or if dot failed, the layered layout made here in Python
@@ -24,8 +25,8 @@ import subprocess
 from webapp.core import limits
 from webapp.render import views
 from webapp.render.dot_process import DotProcess
-from webapp.render.dot import (CHEAP_EFFORT, automatic_effort, checked_elements,
-                               dot_drawing)
+from webapp.render.dot import (BOUNDED_EFFORT, CHEAP_EFFORT, automatic_effort,
+                               checked_elements, dot_drawing)
 from webapp.render.layered import layered_svg
 from webapp.render.svg import UnexpectedSvg, annotate
 
@@ -117,8 +118,8 @@ def layout_efforts(doc):
     if len(nodes) > LAYERED_ABOVE_NODES:
         return ()
     first = automatic_effort(nodes, edges)
-    if first == CHEAP_EFFORT and len(nodes) > LAYERED_ABOVE_NODES / 2:
-        return ()   # past LARGE_EFFORT's long edges dot needs seconds even at this size
+    if first != BOUNDED_EFFORT and len(nodes) > LAYERED_ABOVE_NODES / 2:
+        return ()   # with long edges dot needs seconds at this size (more under load)
     return (first,) if first == CHEAP_EFFORT else (first, CHEAP_EFFORT)
 
 

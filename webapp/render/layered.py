@@ -14,7 +14,8 @@ About 10 ms for 2,000 nodes, where dot takes seconds (fan-outs) or runs out of m
 import html
 import unicodedata
 
-from webapp.render.dot import FONT, check_options, checked_elements, edge_lines, node_lines, node_style
+from webapp.render.dot import (FONT, check_options, checked_elements, edge_lines, node_lines,
+                               node_style)
 from webapp.render.ranks import longest_path_ranks
 from webapp.render.theme import THEMES
 
