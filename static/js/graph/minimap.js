@@ -23,10 +23,17 @@ export class Minimap {
     copy.removeAttribute("aria-label");
     copy.setAttribute("viewBox", `${full.x} ${full.y} ${full.w} ${full.h}`);
     copy.setAttribute("preserveAspectRatio", "xMidYMid meet");
+    copy.classList.add("minimap-copy");
+    // The frame in an <svg> of its own above the copy: moving it each step then repaints
+    // only the frame, not the copy of a drawing that may hold thousands of elements.
+    const frameLayer = document.createElementNS(SVG_NS, "svg");
+    frameLayer.setAttribute("class", "minimap-frame");
+    frameLayer.setAttribute("viewBox", copy.getAttribute("viewBox"));
+    frameLayer.setAttribute("preserveAspectRatio", "xMidYMid meet");
     this.frame = document.createElementNS(SVG_NS, "rect");
     this.frame.setAttribute("class", "minimap-view");
-    copy.append(this.frame);
-    this.box.append(copy);
+    frameLayer.append(this.frame);
+    this.box.append(copy, frameLayer);
     // At most about a third of the frame either way, the drawing's own shape.
     this.box.style.aspectRatio = `${full.w} / ${full.h}`;
     this.box.style.width = full.w >= full.h ? "min(30%, 240px)" : "auto";
