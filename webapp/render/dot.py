@@ -127,9 +127,8 @@ def flatten(value):
 def format_value(value, shape=None):
     """A value abbreviated for a label: `10`, `[1, 2, 3]`, `2×3 [1, 2, 3, …]`, `2×3 tensor`."""
     if isinstance(value, dict):  # a large tensor summarised in the JSON: its first entries
-        value, shape = value.get("first") or [], value.get("shape") or shape
-        shown = ", ".join(format_number(entry) for entry in value[:SHOWN_TENSOR_VALUES])
-        return "×".join(map(str, shape or ())) + f" [{shown}, …]"
+        value, shape = value.get("first"), value.get("shape") or shape
+        value = value if isinstance(value, list) else None   # complex: `first` is text
     if not isinstance(value, list):
         if value is None and shape:
             return "×".join(map(str, shape)) + " tensor"

@@ -108,7 +108,7 @@ export class GroupDrawing {
       box.setAttribute("tabindex", "0");
       box.setAttribute("role", "button");
       box.setAttribute("aria-expanded", "false");
-      box.setAttribute("aria-label", t("groups.open", {name: groupTitle(group)}));
+      box.setAttribute("aria-label", t("graph.group_open", {name: groupTitle(group)}));
       box.addEventListener("click", () => this.toggle(box.id));
       box.addEventListener("keydown", (event) => {
         if (event.key !== "Enter" && event.key !== " ") return;
@@ -196,7 +196,7 @@ export class GroupDrawing {
       y: y + HEADER - 5, "text-anchor": topToBottom ? "middle" : "start",
       tabindex: 0, role: "button", "aria-expanded": "true"});
     title.textContent = `▾ ${groupTitle(group)}`;
-    title.setAttribute("aria-label", t("groups.close", {name: groupTitle(group)}));
+    title.setAttribute("aria-label", t("graph.group_close", {name: groupTitle(group)}));
     title.addEventListener("click", () => this.collapse(group.id));
     title.addEventListener("keydown", (event) => {
       if (event.key !== "Enter" && event.key !== " ") return;
