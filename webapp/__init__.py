@@ -3,7 +3,7 @@
     web        Flask: pages, /api, parameters, problem responses, OpenAPI, protection
     pipeline   the one way to the sandbox, and the result cache
     render     graph JSON -> DOT, SVG, animated SVG, PNG, PDF, GIF   (no torch, no flask)
-    graph      sandbox trace -> networkx -> graph JSON; forward mode (no torch, no flask)
+    graph      sandbox trace -> graph JSON (groups, bounds); forward mode (no torch, no flask)
     sandbox    fork server, single-use children, the wire protocol  (torch only through the
                entry point it is given)
     execution  the interpreter under torch, capture, rules, lessons (the sandbox child only)

@@ -97,11 +97,12 @@ def test_many_paths_are_counted_and_summed_but_listed_only_up_to_the_limit():
     assert paths["truncated"] and close(paths["sum"], 5.0 ** 7) and close(paths["grad"], 5.0 ** 7)
 
 
-def test_large_values_are_left_out_of_the_json():
+def test_large_values_are_summarised_in_the_json():
     doc = document_of(f"x = torch.ones({limits.MAX_VALUE_ELEMENTS + 1}, requires_grad=True)\n"
                    "y = x.sum()\ny.backward()\n")
     x = inputs_by_name(doc)["x"]
-    assert x["value"] is None and x["shape"] == [limits.MAX_VALUE_ELEMENTS + 1]
+    assert x["value"]["summary"] is True and x["shape"] == [limits.MAX_VALUE_ELEMENTS + 1]
+    assert x["value"]["elements"] == limits.MAX_VALUE_ELEMENTS + 1
 
 
 def test_nan_and_infinity_are_strings():

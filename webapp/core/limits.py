@@ -43,6 +43,25 @@ MAX_GRAPH_NODES = 2_000
 MAX_LISTED_PATHS = 64
 MAX_JACOBIAN_ENTRIES = 64
 MAX_VALUE_ELEMENTS = 10_000       # larger tensors are summarised in the JSON, not listed
+# The graph JSON's size is proportional to the graph, whatever the program (docs/graph-json.md,
+# "Bounds"). Values: a document lists at most this many numbers per node and edge (plus the
+# floor) in its nodes' values and grads and its edges' grads; past it, the tensors with the
+# most elements are summarised (shape, element count, the first few, min and max).
+VALUE_NUMBERS_PER_ITEM = 32
+MIN_VALUE_NUMBERS = 20_000
+SUMMARY_FIRST_ELEMENTS = 8
+# Paths: all are counted and summed (exactly: dynamic programming); listed, at most
+# MAX_LISTED_PATHS per input, and node ids in all the listed paths of a document at most
+# this many per node (plus the floor), shared out among the inputs in turn.
+LISTED_PATH_NODES_PER_NODE = 4
+MIN_LISTED_PATH_NODES = 4_096
+# Warnings: one per kind (repeats counted in its text), at most this many kinds, each cut here.
+MAX_WARNINGS = 20
+MAX_WARNING_CHARS = 500
+# The whole document, encoded: a backstop (422 past it) that the bounds above keep far away;
+# Jacobians (<= MAX_JACOBIAN_ENTRIES) and their rules are what can make an edge large.
+DOCUMENT_BYTES_PER_ITEM = 4_096
+MIN_DOCUMENT_BYTES = 1_048_576
 
 # Concurrency.
 MAX_CONCURRENT_EVALUATIONS = max(1, (os.cpu_count() or 2) - 1)

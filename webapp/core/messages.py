@@ -201,6 +201,13 @@ MESSAGES = {
     "import-not-allowed": {
         "en": "Importing '{module}' is not allowed: only {modules} can be imported.",
         "ja": "'{module}' の import は使えません。import できるのは {modules} だけです。"},
+    "document-too-large": {
+        "en": "The graph's JSON would be {size} bytes, more than the limit for a graph of this "
+              "size: {per_item} bytes per node and edge ({items} of them) + {floor}, {most} bytes "
+              "(DOCUMENT_BYTES_PER_ITEM). Make its tensors or its Jacobians smaller.",
+        "ja": "グラフの JSON が {size} バイトになり、この大きさのグラフの上限 (ノードと辺 {items} 個に"
+              "それぞれ {per_item} バイト + {floor}、{most} バイト: DOCUMENT_BYTES_PER_ITEM) を超えます。"
+              "テンソルやヤコビアンを小さくしてください。"},
     "import-name-not-allowed": {
         "en": "'{name}' cannot be imported from {module}; it offers {names}.",
         "ja": "{module} から '{name}' は import できません。使えるのは {names} です。"},

@@ -117,8 +117,10 @@ def graph_answer(request):
 def run_for_graph(program, request):
     """Run the checked `program` and trace the graph of the requested output."""
     interpreter = Interpreter(program, echo=program.pasted_from_repl)
-    with python_warnings.catch_warnings(record=True) as caught:
+    caught = {}                 # Python's and PyTorch's warnings: message -> times given
+    with python_warnings.catch_warnings():
         python_warnings.simplefilter("always")
+        python_warnings.showwarning = functools.partial(count_warning, caught)
         torch.default_generator.manual_seed(request.get("seed", 0))  # CPU only: no CUDA queue
         interpreter.run()
         target, gradient = choose_output(interpreter, request.get("output"))
@@ -130,7 +132,7 @@ def run_for_graph(program, request):
         else:
             trace = capture.trace(target, gradient, interpreter.recorder, interpreter.warnings,
                                   edge_rule)
-    notes = interpreter.warnings + unique(str(w.message) for w in caught)
+    notes = counted(interpreter.warnings) + counted(caught)
     answer = {"trace": trace, "stdout": "".join(interpreter.builtins.stdout),
               "warnings": notes, "variables": variables(interpreter.globals),
               "no_graph": no_graph}
@@ -189,6 +191,19 @@ def variables(scope):
     return found
 
 
-def unique(messages):
-    """`messages` without repeats, in their first order."""
-    return list(dict.fromkeys(messages))
+def count_warning(counts, message, *details, **more):
+    """warnings.showwarning while a program runs: a message counted, not kept each time (a
+    loop that warns 900,000 times would hold 900,000 records)."""
+    counts[str(message)] = counts.get(str(message), 0) + 1
+
+
+def counted(messages):
+    """Each message once, in first order, with how often it was given when repeated
+    (`messages`: strings, or {message: times}); graph/bounds.py caps how many kinds."""
+    if not isinstance(messages, dict):
+        counts = {}
+        for message in messages:
+            counts[message] = counts.get(message, 0) + 1
+        messages = counts
+    return [text if times == 1 else f"{text} ({times:,} times)"
+            for text, times in messages.items()]

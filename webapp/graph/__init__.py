@@ -1,2 +1,3 @@
-"""The graph stage: the sandbox trace -> networkx -> the graph JSON document; forward mode.
-networkx, no torch or flask."""
+"""The graph stage: the sandbox trace -> the graph JSON document (ids, paths, timeline, groups,
+bounds); forward mode.
+Plain Python, no torch or flask."""

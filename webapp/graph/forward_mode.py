@@ -134,5 +134,7 @@ def nest(flat, shape):
 
 
 def entry_of(value, entry):
+    if isinstance(value, dict):                 # a large tensor's summary: its first entries
+        value = value["first"]
     values = flatten(value)
     return values[entry] if value is not None and entry < len(values) else None

@@ -159,32 +159,63 @@ class GroupTree:
 
     def emit(self, nodes, sources, output, where):
         """The groups as the document lists them, ids in pre-order."""
-        direct = self.members(where)
-        every = {key: self.descendants(key, direct) for key in self.info}
-        order, stack = [], sorted(self.children[None], key=lambda k: every[k][:1], reverse=True)
+        self.members(where)
+        chains = {None: ()}                 # group -> the groups holding it, outermost first
+        for key in self.info:
+            self.chain(key, chains)
+        every = {key: [] for key in self.info}
+        for index, key in enumerate(where):           # in id order: each list comes sorted
+            for group in chains[key]:
+                every[group].append(index)
+        order, stack = [], sorted(self.children[None], key=lambda k: every[k][0], reverse=True)
         while stack:
             key = stack.pop()
             order.append(key)
-            stack.extend(sorted(self.children[key], key=lambda k: every[k][:1], reverse=True))
+            stack.extend(sorted(self.children[key], key=lambda k: every[k][0], reverse=True))
         ids = {key: f"g{number}" for number, key in enumerate(order)}
         ids[None] = None
+        ports = self.ports(sources, output, where, chains)
         loops = {}
-        consumers = consumers_of(sources, len(nodes))
-        groups = [self.document_group(key, ids, loops, every[key], sources, consumers, output)
-                  for key in order]
+        groups = [self.document_group(key, ids, loops, every[key], ports[key]) for key in order]
         return groups, [ids[key] for key in where]
 
-    def document_group(self, key, ids, loops, inside, sources, consumers, output):
+    def chain(self, key, chains):
+        if key not in chains:
+            chains[key] = self.chain(self.parent[key], chains) + (key,)
+        return chains[key]
+
+    def ports(self, sources, output, where, chains):
+        """{group: (inputs, outputs)}: each edge crossing into a group makes its source an
+        input port of it, each edge leaving one its source an output port (and the output
+        is one of every group holding it); found from the edges, in id order."""
+        inputs = {key: {} for key in self.info}
+        outputs = {key: {} for key in self.info}
+        for target, operands in enumerate(sources):
+            inner = chains[where[target]]
+            for source in operands:
+                outer = chains[where[source]]
+                if outer is inner:
+                    continue
+                shared = 0
+                while shared < len(outer) and shared < len(inner) and \
+                        outer[shared] == inner[shared]:
+                    shared += 1
+                for group in inner[shared:]:
+                    inputs[group][source] = True
+                for group in outer[shared:]:
+                    outputs[group][source] = True
+        if output is not None:
+            for group in chains[where[output]]:
+                outputs[group][output] = True
+        return {key: (sorted(inputs[key]), sorted(outputs[key])) for key in self.info}
+
+    def document_group(self, key, ids, loops, inside, ports):
         info = self.info[key]
-        members = set(inside)
-        inputs = sorted({s for i in inside for s in sources[i] if s not in members})
-        outputs = [i for i in inside if i == output or
-                   any(c not in members for c in consumers[i])]
         group = {"id": ids[key], "kind": info["kind"], "label": info["label"],
                  "parent": ids[self.parent[key]],
                  "children": [ids[c] for c in sorted(self.children[key], key=order_of(ids))],
                  "nodes": [f"n{i}" for i in inside],
-                 "inputs": [f"n{i}" for i in inputs], "outputs": [f"n{i}" for i in outputs],
+                 "inputs": [f"n{i}" for i in ports[0]], "outputs": [f"n{i}" for i in ports[1]],
                  "line": info["line"]}
         if info["kind"] == "call":
             group.update(function=info["function"], parameters=info["parameters"])

@@ -1,171 +1,166 @@
-"""The graph model: the sandbox's trace -> a networkx DiGraph -> the graph JSON document.
+"""The graph model: the sandbox's trace -> the graph JSON document.
 
 `build(answer)` takes the plain data a sandbox child returned (`evaluate`) and returns the
-document of docs/graph-json.md: node-link data with stable ids (`n0...` in topological order,
-`e0...` by target then source), `paths` (the sum-over-paths chain rule per input, counted and
-summed without listing every path) and the `timeline` the page plays. No torch here.
+document of docs/graph-json.md: node-link data (networkx's `node_link_data` layout) with stable
+ids (`n0...` in topological order, `e0...` by target then source), `paths` (the sum-over-paths
+chain rule per input, counted and summed without listing every path: paths.py), the
+`timeline` the page plays and the `groups` of the program's structure (groups.py), within the
+bounds of bounds.py. No torch here.
+
+Plain lists indexed by node number rather than a networkx DiGraph: its views cost ~20 us a
+node here, more than everything else together (benchmarks/bench_graph.py); the algorithms
+are a topological sort, one pass in reverse order and one sort of the edges.
 """
+import contextlib
+import gc
+import heapq
 import math
 
-import networkx as nx
-
 from webapp.core import limits
-from webapp.core.jsonsafe import json_safe
+from webapp.core.errors import LimitExceeded
+from webapp.graph.bounds import bounded, capped_warnings
 from webapp.graph.groups import groups_of
-
-NODE_FIELDS = ("kind", "label", "op", "name", "shape", "dtype", "value", "grad")
-EDGE_FIELDS = ("local", "grad", "constant", "rule")
+from webapp.graph.paths import paths_to_output
 
 
 def build(answer):
+    with collector_paused():
+        return document_of(answer)
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Python's cycle collector off while a document is built: building makes ~10 small
+    containers a node and no cycles, and the collections their count sets off walk the whole
+    freshly decoded answer again (measured: 345 ms instead of 110 ms for a first build of
+    2,000 nodes)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def document_of(answer):
     trace = answer["trace"]
-    graph = to_networkx(trace)
+    graph = Graph(trace)
+    groups, where = groups_of(graph.raw, graph.operands, graph.output, trace.get("groups", []))
+    for node, group in zip(graph.nodes, where):
+        node["group"] = group
+    output = graph.node_id(graph.output)
     document = {
         "version": 1,
-        "graph": nx.node_link_data(graph, edges="edges"),
-        "output": graph.graph["output"],
+        "graph": {"directed": True, "multigraph": False, "graph": {},
+                  "nodes": graph.nodes, "edges": graph.edges},
+        "output": output,
         "backward": dict(trace["backward"]),
         "paths": paths_to_output(graph),
         "timeline": timeline(graph),
+        "groups": groups,
         "stdout": answer.get("stdout", ""),
-        "warnings": answer.get("warnings", []),
+        "warnings": capped_warnings(answer.get("warnings", [])),
         "no_graph": answer.get("no_graph"),
         "variables": answer.get("variables", {}),
     }
-    document["graph"]["graph"] = {}
-    document["graph"].pop("keys", None)
-    document["graph"]["edges"].sort(key=lambda edge: index(edge["id"]))
-    add_groups(document, graph, trace)
-    return json_safe(document)
+    return bounded(document, len(graph.nodes) + len(graph.edges))
 
 
-def add_groups(document, graph, trace):
-    nodes = document["graph"]["nodes"]
-    sources = [[index(s) for s in graph.predecessors(node["id"])] for node in nodes]
-    output = graph.graph["output"]
-    raw = {node["key"]: node for node in trace["nodes"]}
-    groups, where = groups_of([raw[key] for key in graph.graph["keys"]], sources,
-                              None if output is None else index(output),
-                              trace.get("groups", []))
-    for node, group in zip(nodes, where):
-        node["group"] = group
-    document["groups"] = groups
+class Graph:
+    """The trace's nodes in topological order (index i is node `n{i}`) with their document
+    dicts, and its edges sorted by (target, source) (index j is edge `e{j}`)."""
+
+    def __init__(self, trace):
+        keys = topological_order(trace)
+        number = {key: i for i, key in enumerate(keys)}
+        by_key = {node["key"]: node for node in trace["nodes"]}
+        self.raw = [by_key[key] for key in keys]
+        self.output = number.get(trace["output"])           # None: no graph was recorded
+        get = dict.get
+        self.nodes = [{"kind": get(node, "kind"), "label": get(node, "label"),
+                       "op": get(node, "op"), "name": get(node, "name"),
+                       "shape": get(node, "shape"), "dtype": get(node, "dtype"),
+                       "value": get(node, "value"), "grad": get(node, "grad"),
+                       "is_output": i == self.output, "id": f"n{i}"}
+                      for i, node in enumerate(self.raw)]
+        unique = {}                          # (source, target) -> edge; a repeat replaces it
+        for edge in trace["edges"]:
+            unique[number[edge["source"]], number[edge["target"]]] = edge
+        pairs = sorted(unique, key=lambda pair: (pair[1], pair[0]))
+        self.edges = [{"id": f"e{j}", "local": get(edge, "local"), "grad": get(edge, "grad"),
+                       "constant": get(edge, "constant"), "rule": get(edge, "rule"),
+                       "source": f"n{pair[0]}", "target": f"n{pair[1]}"}
+                      for j, (pair, edge) in enumerate((p, unique[p]) for p in pairs)]
+        self.sources = [[] for _ in keys]           # node -> [(source, edge number)], by id
+        self.consumers = [[] for _ in keys]         # node -> [(consumer, edge)], gradient only
+        for j, (source, target) in enumerate(pairs):
+            self.sources[target].append((source, j))
+            if not self.edges[j]["constant"]:
+                self.consumers[source].append((target, j))
+        for consumers in self.consumers:
+            consumers.sort()
+        self.operands = [[s for s, _ in sources] for sources in self.sources]
+
+    @staticmethod
+    def node_id(index):
+        return None if index is None else f"n{index}"
 
 
-def to_networkx(trace):
-    """A DiGraph whose nodes are `n0...` in topological order and edges carry `e0...`."""
-    raw = nx.DiGraph()
-    for node in trace["nodes"]:
-        raw.add_node(node["key"], **node)
-    for edge in trace["edges"]:
-        raw.add_edge(edge["source"], edge["target"], **edge)
-    if raw.number_of_nodes() > limits.MAX_GRAPH_NODES:
-        from webapp.core.errors import LimitExceeded
+def topological_order(trace):
+    """The trace's node keys, topologically, the smallest recorded order first among those
+    ready: networkx's lexicographical_topological_sort with the same key. Recorded operations
+    are numbered as they ran, and inputs and constants take their first consumer's number,
+    so sorting by that alone is nearly always topological already (then it is that order);
+    else (nodes made inside a library call have none) a heap finds it."""
+    nodes = trace["nodes"]
+    if len(nodes) > limits.MAX_GRAPH_NODES:
         raise LimitExceeded(f"The graph has more than {limits.MAX_GRAPH_NODES:,} nodes.")
-
-    def sort_key(key):
-        order = raw.nodes[key]["order"]
-        return tuple(math.inf if o is None else o for o in order), key
-    keys = list(nx.lexicographical_topological_sort(raw, key=sort_key))
-    ids = {key: f"n{i}" for i, key in enumerate(keys)}
-
-    graph = nx.DiGraph(output=ids.get(trace["output"]), keys=keys)  # None: no graph recorded
-    for key in keys:
-        attributes = raw.nodes[key]
-        graph.add_node(ids[key], **{f: attributes.get(f) for f in NODE_FIELDS},
-                       is_output=key == trace["output"])
-    edges = sorted(raw.edges(data=True), key=lambda e: (index(ids[e[1]]), index(ids[e[0]])))
-    for number, (source, target, attributes) in enumerate(edges):
-        graph.add_edge(ids[source], ids[target], id=f"e{number}",
-                       **{f: attributes.get(f) for f in EDGE_FIELDS})
-    return graph
+    rank = {node["key"]: (tuple(math.inf if o is None else o for o in node["order"]),
+                          node["key"]) for node in nodes}
+    edges = {(e["source"], e["target"]) for e in trace["edges"]}
+    order = sorted(rank, key=rank.__getitem__)
+    position = {key: i for i, key in enumerate(order)}
+    if all(position[source] < position[target] for source, target in edges):
+        return order
+    return heap_order(rank, edges)
 
 
-def index(node_id):
-    return int(node_id[1:])
-
-
-def by_id(node_ids):
-    return sorted(node_ids, key=index)
-
-
-def gradient_edges(graph, node):
-    """The edges from `node` to its consumers along which a gradient flows back."""
-    return [(node, t) for t in by_id(graph.successors(node))
-            if not graph.edges[node, t]["constant"]]
-
-
-def paths_to_output(graph):
-    """For each input: how many paths lead to the output, the first ones, and their sum."""
-    output = graph.graph["output"]
-    if output is None:
-        return {}
-    order = by_id(graph.nodes)
-    count = {node: 0 for node in order}
-    total = {node: 0.0 for node in order}     # sum over paths of products, None if not scalar
-    count[output], total[output] = 1, 1.0
-    for node in reversed(order):
-        if node == output:
-            continue
-        for _, consumer in gradient_edges(graph, node):
-            count[node] += count[consumer]
-            local = graph.edges[node, consumer]["local"]
-            if total[node] is None or total[consumer] is None or not is_number(local):
-                total[node] = None
-            else:
-                total[node] += local * total[consumer]
-    return {node: {"count": count[node],
-                   "paths": list_paths(graph, node, output),
-                   "sum": total[node],
-                   "grad": graph.nodes[node]["grad"],
-                   "truncated": count[node] > limits.MAX_LISTED_PATHS}
-            for node in order if graph.nodes[node]["kind"] == "input"}
-
-
-def list_paths(graph, start, output):
-    """The first MAX_LISTED_PATHS paths from `start` to the output, depth first, no recursion."""
-    found = []
-    stack = [(start, [start])]
-    while stack and len(found) < limits.MAX_LISTED_PATHS:
-        node, path = stack.pop()
-        if node == output:
-            found.append(describe_path(graph, path))
-            continue
-        for _, consumer in reversed(gradient_edges(graph, node)):
-            stack.append((consumer, path + [consumer]))
-    return found
-
-
-def describe_path(graph, path):
-    edges = [graph.edges[s, t] for s, t in zip(path, path[1:])]
-    locals_ = [e["local"] for e in edges]
-    product = math.prod(locals_) if all(is_number(v) for v in locals_) else None
-    return {"nodes": path, "edges": [e["id"] for e in edges], "product": product}
-
-
-def is_number(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+def heap_order(rank, edges):
+    waiting = {key: 0 for key in rank}
+    after = {key: [] for key in rank}
+    for source, target in edges:
+        waiting[target] += 1
+        after[source].append(target)
+    ready = [rank[key] for key, count in waiting.items() if count == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        key = heapq.heappop(ready)[1]
+        order.append(key)
+        for target in after[key]:
+            waiting[target] -= 1
+            if waiting[target] == 0:
+                heapq.heappush(ready, rank[target])
+    return order
 
 
 def timeline(graph):
     """Forward steps in id order, the seed, then backward steps by target in reverse order,
     with an accumulate step after the last contribution to a node with several consumers."""
-    output = graph.graph["output"]
-    if output is None:
+    if graph.output is None:
         return []
-    order = by_id(graph.nodes)
-    steps = [{"phase": "forward", "node": node} for node in order]
-    steps.append({"phase": "seed", "node": output})
-    pending = {node: len(gradient_edges(graph, node)) for node in order}
-    for target in reversed(order):
-        for source in reversed(by_id(graph.predecessors(target))):
-            edge = graph.edges[source, target]
-            if edge["constant"]:
+    count = len(graph.nodes)
+    steps = [{"phase": "forward", "node": f"n{i}"} for i in range(count)]
+    steps.append({"phase": "seed", "node": f"n{graph.output}"})
+    pending = [len(consumers) for consumers in graph.consumers]
+    for target in range(count - 1, -1, -1):
+        for source, edge in reversed(graph.sources[target]):
+            if graph.edges[edge]["constant"]:
                 continue
-            steps.append({"phase": "backward", "edge": edge["id"], "node": source})
+            steps.append({"phase": "backward", "edge": f"e{edge}", "node": f"n{source}"})
             pending[source] -= 1
-            if pending[source] == 0 and len(gradient_edges(graph, source)) > 1:
-                steps.append({"phase": "accumulate", "node": source,
-                              "edges": [graph.edges[e]["id"]
-                                        for e in gradient_edges(graph, source)]})
+            if pending[source] == 0 and len(graph.consumers[source]) > 1:
+                steps.append({"phase": "accumulate", "node": f"n{source}",
+                              "edges": [f"e{e}" for _, e in graph.consumers[source]]})
     return steps

@@ -29,9 +29,24 @@ def step(phase, required, properties, description):
 SCHEMAS = {
     "Value": {
         "description": "A scalar (number, a special float string or a boolean), a tensor as "
-                       "nested lists, or null when not recorded or too large.",
+                       "nested lists, a large tensor's summary, or null when not recorded.",
         "anyOf": [{"type": "number"}, SPECIAL_NUMBER, {"type": "boolean"}, {"type": "null"},
-                  {"type": "array", "items": {"$ref": REF + "Value"}}],
+                  {"type": "array", "items": {"$ref": REF + "Value"}}, ref("Summary")],
+    },
+    "Summary": {
+        "type": "object",
+        "description": "A tensor too large to list within the document's bounds "
+                       "(docs/graph-json.md, Bounds).",
+        "required": ["summary", "shape", "elements", "first", "min", "max"],
+        "properties": {
+            "summary": {"const": True},
+            "shape": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+            "elements": {"type": "integer", "minimum": 0},
+            "first": {"anyOf": [{"type": "array", "items": {"anyOf": [
+                {"type": "number"}, SPECIAL_NUMBER, {"type": "boolean"}]}},
+                {"type": "string"}], "description": "The first elements, row-major."},
+            "min": NULLABLE_NUMBER, "max": NULLABLE_NUMBER,
+        },
     },
     "Node": {
         "type": "object",

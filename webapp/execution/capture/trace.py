@@ -16,6 +16,7 @@ from webapp.execution.capture.derivatives import merged_by_source, node_jacobian
 from webapp.execution.capture.groups import GroupKeys
 from webapp.execution.capture.internal_values import recover
 from webapp.execution.capture.moment import leaves_at
+from webapp.execution.capture.values import settle
 from webapp.execution.capture.nodes import (Snapshot, describe, format_number, is_leaf_node,
                                             op_label, operand_numbers, plain, snapshots_in,
                                             summary_label, walk)
@@ -155,6 +156,7 @@ class TraceBuilder:
         for fn in fns:
             if is_leaf_node(fn):
                 self.add_input(fn)
+        settle(self.nodes, self.edges)        # tensors -> numbers or summaries, within budget
         return {"nodes": self.nodes, "edges": self.edges, "output": self.key_of[target.grad_fn],
                 "groups": self.groups.described}
 
@@ -167,8 +169,8 @@ class TraceBuilder:
         self.nodes.append({
             "key": self.key_of[fn], "kind": "op", "order": [order, 0],
             "label": op_label(fn, metadata), "op": fn.name(),
-            "name": metadata.get("name"), **describe(value), "value": plain(value),
-            "grad": plain(grad), "group": self.groups.key(metadata.get("group"))})
+            "name": metadata.get("name"), **describe(value), "value": value,
+            "grad": grad, "group": self.groups.key(metadata.get("group"))})
         if value is None:
             self.warnings.append(f"{fn.name()} was made inside a library function: its value "
                                  f"was not recorded.")
@@ -188,7 +190,7 @@ class TraceBuilder:
                 self.first_consumer[source] = min(rank, self.first_consumer.get(source, rank))
             self.edges.append({
                 "source": self.key_of[source], "target": self.key_of[fn],
-                "local": plain(jacobians[source]), "grad": plain(flow), "constant": False,
+                "local": plain(jacobians[source]), "grad": flow, "constant": False,
                 "rule": self.rule_of(fn, source)})
         if call:
             self.add_constants(fn, call, order)
@@ -229,7 +231,7 @@ class TraceBuilder:
                 self.constant_keys[id(snap.node)] = key
             self.nodes.append({"key": key, "kind": "constant", "order": [order, -1 + position / 100],
                                "label": name or summary_label(snap.value), "op": None,
-                               "name": name, **describe(snap.value), "value": plain(snap.value),
+                               "name": name, **describe(snap.value), "value": snap.value,
                                "grad": None})
         self.add_constant_edge(key, fn)
 
@@ -249,4 +251,4 @@ class TraceBuilder:
             "key": self.key_of[fn], "kind": "input",
             "order": self.first_consumer.get(fn, [math.inf, -1]),
             "label": name or "input", "op": None, "name": name, **describe(value),
-            "value": plain(value), "grad": plain(self.leaf_grads.get(id(variable)))})
+            "value": value, "grad": self.leaf_grads.get(id(variable))})
