@@ -1,6 +1,9 @@
 """How long webapp.render.to_svg takes on graphs that stress dot, against torchviz's defaults.
 
-Run: .venv/bin/python benchmarks/bench_layout.py [--runs 3]
+Run: .venv/bin/python benchmarks/bench_layout.py [--runs 3] [--programs]
+`--programs`: the issue's loop at 301, 901 and 1,997 nodes: the page's drawing (its top
+level), a series' inside, one iteration's, the whole graph ungrouped, and torchviz's
+make_dot(y).pipe("svg") on the same program in real torch, in one run.
 Prints the median of to_svg over a few runs for: a chain of 50 ops, the 100-way fan-in
 `y = y + x * c` (repeated 100 times: ~300 nodes), ~500 and ~600 nodes of the same fan-in,
 a 500-node layered graph with crossings, and a 600-chain whose every op also reads x. If torch and torchviz import, it also times
@@ -8,6 +11,7 @@ a 500-node layered graph with crossings, and a 600-chain whose every op also rea
 """
 import argparse
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -151,17 +155,99 @@ def time_torchviz(repeats, runs):
     return median_seconds(lambda: make_dot(y).pipe(format="svg"), runs)
 
 
+LOOP_BODIES = {  # nodes an iteration, and the body as torch runs it on (y, x)
+    "y = torch.sin(y) * 1.01 + x": (4, lambda y, x: torch_module().sin(y) * 1.01 + x),
+    "y = torch.sin(y) * 1.01": (3, lambda y, x: torch_module().sin(y) * 1.01),
+}
+
+
+def torch_module():
+    import torch
+    return torch
+
+
+def loop_source(count, body="y = torch.sin(y) * 1.01 + x"):
+    """The issue's loop (4 nodes an iteration, 4 * count + 1 in all), or another body."""
+    return ("x = torch.tensor(0.5, requires_grad=True)\ny = x\n"
+            f"for i in range({count}):\n    {body}\ny.backward()\n")
+
+
+def time_program(count, runs, body):
+    """Print the median seconds of each of the loop's drawings, and of torchviz's make_dot on
+    the same program in real torch (left out without torchviz), as each is measured."""
+    from tests.support.documents import document_of
+    doc = document_of(loop_source(count, body))
+    series = next(g for g in doc["groups"] if g["kind"] == "series")
+
+    def drawn(doc, **options):
+        def once():
+            render.layout.cache_clear()
+            render.to_svg(doc, **options)
+        return median_seconds(once, runs)
+    cases = [("page (top level)", lambda: drawn(doc)),
+             ("series inside", lambda: drawn(doc, group=series["id"])),
+             ("one iteration", lambda: drawn(doc, group=series["last"])),
+             ("whole, ungrouped", lambda: drawn({**doc, "groups": []}))]
+    try:
+        import torch
+        from torchviz import make_dot
+        x = torch.tensor(0.5, requires_grad=True)
+        y = x
+        for _ in range(count):
+            y = LOOP_BODIES[body][1](y, x)
+        cases.append(("torchviz make_dot", lambda: torchviz_seconds(make_dot, y, runs)))
+    except ImportError:
+        pass
+    print(f"  {len(doc['graph']['nodes'])} nodes:", flush=True)
+    for title, measure in cases:
+        print(f"    {title:20} {measure() * 1000:9.1f} ms", flush=True)
+
+
+TORCHVIZ_CAP_S = 120
+
+
+def torchviz_seconds(make_dot, y, runs):
+    """make_dot(y).pipe(format="svg"), written out (the graph's DOT through `dot -Tsvg`, what
+    pipe runs) so that a layout taking longer than TORCHVIZ_CAP_S is stopped: inf then; nan
+    when make_dot itself fails (its recursion)."""
+    def once():
+        subprocess.run(["dot", "-Tsvg"], input=make_dot(y).source.encode(), check=True,
+                       capture_output=True, timeout=TORCHVIZ_CAP_S)
+    try:
+        return median_seconds(once, runs)
+    except subprocess.TimeoutExpired:
+        return float("inf")
+    except RecursionError:  # make_dot walks the graph recursively: ~1,000 levels at most
+        return float("nan")
+
+
+def programs(runs):
+    """The 300-, 900- and 2,000-node programs (the issue's loop) against torchviz."""
+    print("medians of to_svg (layout cache cleared) against make_dot(y).pipe('svg') "
+          f"(inf: over {TORCHVIZ_CAP_S} s; nan: make_dot failed)", flush=True)
+    for body, (per_iteration, _) in LOOP_BODIES.items():
+        print(f"the loop `{body}`:", flush=True)
+        for nodes in (300, 900, 2000):
+            time_program((nodes - 1) // per_iteration, runs, body)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--skip-torchviz", action="store_true")
+    parser.add_argument("--programs", action="store_true",
+                        help="only the 300-, 900- and 2,000-node programs against torchviz")
     arguments = parser.parse_args()
+    if arguments.programs:
+        programs(arguments.runs)
+        return
     cases = [("chain of 50", chain_doc(50)), ("fan-in 100 (y = y + x*c)", fan_in_doc(100)),
              ("fan-in 166 (~500 nodes)", fan_in_doc(166)),
              ("fan-in 199 (~600 nodes)", fan_in_doc(199)), ("layered 25x20 (~500)", layered_doc(25, 20)),
              ("x into each of a 600-chain", skip_chain_doc(600))]
     print(f"to_svg medians over {arguments.runs} runs "
-          f"(LAYOUT_TIMEOUT_S={render.LAYOUT_TIMEOUT_S}, MAX_DRAWN_NODES={render.MAX_DRAWN_NODES})")
+          f"(LAYOUT_TIMEOUT_S={render.LAYOUT_TIMEOUT_S}, "
+          f"LAYERED_ABOVE_NODES={render.LAYERED_ABOVE_NODES})")
     fan_in_seconds = None
     for title, doc in cases:
         seconds = time_to_svg(doc, arguments.runs)

@@ -62,16 +62,17 @@ def steps_forward(page, presses):
     return seen
 
 
-def test_the_149_node_loop_opens_closed_and_legible(page, live_server, screenshots):
-    doc = open_loop(page, live_server, 37)
-    assert len(doc["graph"]["nodes"]) == 149
+@pytest.mark.parametrize("count, nodes", [(37, 149), (145, 581)])
+def test_the_issues_loops_open_closed_and_legible(page, live_server, screenshots, count, nodes):
+    doc = open_loop(page, live_server, count)
+    assert len(doc["graph"]["nodes"]) == nodes
     series = series_of(doc)
     assert page.locator(f"#graph g.node.group[id='{series['id']}']").count() == 1
     assert page.locator("#graph g.node").count() == 2      # x and the series' box
     page.keyboard.press("End")
     measured = page.evaluate(MEASURE)
     assert measured["label_px"] >= MIN_LABEL_PX["laptop"]
-    page.screenshot(path=screenshots / "groups-149-closed.png")
+    page.screenshot(path=screenshots / f"groups-{nodes}-closed.png")
 
 
 def test_opening_and_closing_keeps_the_rest_in_place(page, live_server, screenshots):

@@ -21,8 +21,7 @@ WORDS = {
     "ja": {"grad": "勾配", "local": "局所微分"},
 }
 SPECIAL_NUMBERS = {"NaN": "NaN", "Infinity": "∞", "-Infinity": "−∞"}
-# n3, e5; in the views of a grouped graph (render.views) also g2, its ports g2.n0 and merged
-# edges between drawn ends, n0-g2 or g2.n0-n5 (a port repeated for each reader: g2.n0.1).
+# n3, e5; in render.views also g2, ports g2.n0 (g2.n0.1, ...) and merged edges n0-g2, g2.n0-n5.
 END_ID = r"(?:n[0-9]{1,9}|g[0-9]{1,9}(?:\.n[0-9]{1,9}(?:\.[0-9]{1,9})?)?)"
 ELEMENT_ID = re.compile(rf"[ne][0-9]{{1,9}}|{END_ID}(?:-{END_ID})?")
 
@@ -124,8 +123,9 @@ def flatten(value):
 
 def format_value(value, shape=None):
     """A value abbreviated for a label: `10`, `[1, 2, 3]`, `2×3 [1, 2, 3, …]`, `2×3 tensor`."""
-    if isinstance(value, dict):     # a large tensor's summary (graph-json.md): its first few
-        value, shape = value["first"] + ["…"], value["shape"]
+    if isinstance(value, dict):  # a large tensor summarised in the JSON: its first entries
+        value, shape = value.get("first"), value.get("shape") or shape
+        value = value if isinstance(value, list) else None   # complex: `first` is text
     if not isinstance(value, list):
         if value is None and shape:
             return "×".join(map(str, shape)) + " tensor"

@@ -8,8 +8,9 @@ that from ever hanging or refusing:
 0. a graph of more than views.COLLAPSE_ABOVE_NODES nodes with groups is drawn by its top level
    (each group one box), and each group's inside on its own when asked (`group`): smaller
    layouts, each cached;
-1. up to LAYERED_ABOVE_NODES drawn nodes, dot with the effort render.dot.automatic_effort picks
-   from the graph's long edges, killed after LAYOUT_TIMEOUT_S;
+1. up to LAYERED_ABOVE_NODES drawn nodes (half that with long edges), dot with the effort
+   render.dot.automatic_effort picks from the graph's long edges, killed after
+   LAYOUT_TIMEOUT_S;
 2. if that fails or times out, dot again with almost no effort (CHEAP_EFFORT), killed after
    LAYOUT_TIMEOUT_S;
 3. above LAYERED_ABOVE_NODES, or if dot failed, the layered layout made here in Python
@@ -18,13 +19,14 @@ Every recorded graph (up to limits.MAX_GRAPH_NODES) is drawn. MAX_DRAWN_NODES bo
 torchviz view (make_dot's picture, laid out by dot alone).
 """
 import functools
+import json
 import subprocess
 
 from webapp.core import limits
 from webapp.render import views
 from webapp.render.dot_process import DotProcess
-from webapp.render.dot import (CHEAP_EFFORT, automatic_effort, checked_elements,
-                               dot_drawing)
+from webapp.render.dot import (BOUNDED_EFFORT, CHEAP_EFFORT, automatic_effort,
+                               checked_elements, dot_drawing)
 from webapp.render.layered import layered_svg
 from webapp.render.svg import UnexpectedSvg, annotate
 
@@ -89,19 +91,24 @@ def drawn_document(doc, group=None):
 def laid_out(drawn, *, direction, theme, lang):
     """(SVG text as dot writes it, label-line roles) for a document or view: dot with the
     efforts of layout_efforts, else the layered layout."""
-    roles = None
     for effort in layout_efforts(drawn):
         drawing = dot_drawing(drawn, direction=direction, theme=theme, lang=lang,
                               effort=effort)
-        roles = drawing.text_roles
         try:
-            return layout(drawing.source), roles
+            return layout(drawing.source), drawing.text_roles
         except (subprocess.TimeoutExpired, subprocess.CalledProcessError, OSError):
             continue
-    if roles is None:
-        roles = dot_drawing(drawn, direction=direction, theme=theme, lang=lang,
-                            effort=CHEAP_EFFORT).text_roles
-    return layered_svg(drawn, direction=direction, theme=theme, lang=lang), roles
+    key = json.dumps(drawn["graph"], sort_keys=True, default=str)
+    return layered_layout(key, direction, theme, lang)
+
+
+@functools.lru_cache(maxsize=8)
+def layered_layout(graph_json, direction, theme, lang):
+    """render.layered's drawing of a graph (as JSON text: the cache's key); cached like dot's
+    layouts (direction=auto measures both directions, then draws one of them)."""
+    drawn = {"graph": json.loads(graph_json)}
+    svg_text, roles = layered_svg(drawn, direction=direction, theme=theme, lang=lang)
+    return svg_text, roles
 
 
 def layout_efforts(doc):
@@ -111,8 +118,8 @@ def layout_efforts(doc):
     if len(nodes) > LAYERED_ABOVE_NODES:
         return ()
     first = automatic_effort(nodes, edges)
-    if first == CHEAP_EFFORT and len(nodes) > LAYERED_ABOVE_NODES / 2:
-        return ()   # past LARGE_EFFORT's long edges dot needs seconds even at this size
+    if first != BOUNDED_EFFORT and len(nodes) > LAYERED_ABOVE_NODES / 2:
+        return ()   # with long edges dot needs seconds at this size (more under load)
     return (first,) if first == CHEAP_EFFORT else (first, CHEAP_EFFORT)
 
 

@@ -11,10 +11,11 @@ measures them with the font), generously, so labels stay inside their boxes.
 
 About 10 ms for 2,000 nodes, where dot takes seconds (fan-outs) or runs out of memory.
 """
+import html
 import unicodedata
-from xml.sax.saxutils import escape, quoteattr
 
-from webapp.render.dot import FONT, check_options, checked_elements, edge_lines, node_lines, node_style
+from webapp.render.dot import (FONT, check_options, checked_elements, edge_lines, node_lines,
+                               node_style)
 from webapp.render.ranks import longest_path_ranks
 from webapp.render.theme import THEMES
 
@@ -29,6 +30,14 @@ ARROW = 7.0
 MARGIN = 4.0
 
 
+def escape(text):
+    return html.escape(str(text), quote=False)
+
+
+def quoteattr(text):
+    return f'"{html.escape(str(text), quote=True)}"'
+
+
 def text_width(text, size):
     return sum(size * (WIDE if unicodedata.east_asian_width(ch) in "WF" else NARROW)
                for ch in text)
@@ -40,7 +49,8 @@ def block_size(lines, size):
 
 
 def layered_svg(doc, *, direction="LR", theme="light", lang="en"):
-    """The SVG text of `doc` laid out in layers (see the module docstring)."""
+    """(the SVG text of `doc` laid out in layers, the roles of each element's label lines as
+    render.dot's DotDrawing has them); see the module docstring."""
     check_options(direction, theme, lang)
     nodes, edges = checked_elements(doc)
     colours = THEMES[theme]
@@ -67,12 +77,14 @@ def layered_svg(doc, *, direction="LR", theme="light", lang="en"):
         parts.append(edge_markup(edge, centres, sizes, edge_labels[edge["id"]], colours,
                                  direction))
     parts.append("</g></svg>\n")
-    return "\n".join(parts)
+    roles = {identifier: [role for role, _ in lines]
+             for identifier, lines in (labels | edge_labels).items()}
+    return "\n".join(parts), roles
 
 
 def placed_centres(nodes, edges, sizes, edge_labels, direction):
     """{node id: (x, y)} of each node's centre."""
-    rank = longest_path_ranks(nodes, edges)
+    rank = pulled_sources(longest_path_ranks(nodes, edges), edges)
     along = 0 if direction == "LR" else 1   # the axis ranks advance along
     by_rank = {}
     for node in nodes:
@@ -95,6 +107,18 @@ def placed_centres(nodes, edges, sizes, edge_labels, direction):
             centres[identifier] = tuple(point)
         start += depth + RANK_GAP + label_room.get(r, 0)
     return centres
+
+
+def pulled_sources(rank, edges):
+    """Ranks with each source (an input, a constant, a port) moved to just before its first
+    reader, as dot places them: `x` beside each iteration, not all in the first rank."""
+    has_operand = {edge["target"] for edge in edges}
+    first_use = {}
+    for edge in edges:
+        if edge["source"] not in has_operand:
+            use = rank[edge["target"]] - 1
+            first_use[edge["source"]] = min(first_use.get(edge["source"], use), use)
+    return rank | first_use
 
 
 def place_rank(members, operands, centres, sizes, axis):

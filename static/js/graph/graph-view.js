@@ -31,6 +31,12 @@ export function parseDrawing(svgText) {
   return {root, css};
 }
 
+const STEP_CLASSES = ["active", "flowed", "pending"];
+
+function setClass(el, name, on) {
+  if (el.classList.contains(name) !== on) el.classList.toggle(name, on);
+}
+
 export class GraphView {
   constructor(container, {activeFields, onInputClick}) {
     this.container = container;
@@ -60,6 +66,7 @@ export class GraphView {
   // What is drawn changed (a group opened or closed, groups.js): find the elements again.
   refresh() {
     this.stepped = [...this.svg.querySelectorAll("[data-step]")];
+    this.textSteps = this.stepped.map((el) => Number(el.getAttribute("data-step")));
     this.ids = new Map([...this.svg.querySelectorAll("g[id]")].map((g) => [g.id, g]));
   }
 
@@ -77,6 +84,7 @@ export class GraphView {
     this.container.replaceChildren();
     this.svg = null;
     this.stepped = [];
+    this.textSteps = [];
     this.ids = new Map();
   }
 
@@ -92,25 +100,27 @@ export class GraphView {
   }
 
   // k: the current step; step: the timeline entry; index: the graph lookups (model.js).
+  // Classes change only where they must: a large drawing has thousands of elements, and
+  // each change costs the browser a restyle.
   setStep(k, index) {
     if (!this.svg) return;
-    for (const el of this.stepped) {
-      const s = Number(el.getAttribute("data-step"));
-      el.classList.toggle("step-hidden", s > k);
-      el.classList.toggle("active", s === k);
-    }
-    for (const el of this.svg.querySelectorAll("g.active, g.flowed, g.pending")) {
-      el.classList.remove("active", "flowed", "pending");
-    }
+    this.stepped.forEach((el, i) => {
+      setClass(el, "step-hidden", this.textSteps[i] > k);
+      setClass(el, "active", this.textSteps[i] === k);
+    });
+    const wanted = {active: new Set(), flowed: new Set(), pending: new Set()};
     index.timeline.forEach((step, i) => {
-      if (step.phase === "forward" && i > k) this.element(step.node)?.classList.add("pending");
-      if (step.phase === "backward" && i <= k) this.element(step.edge)?.classList.add("flowed");
+      if (step.phase === "forward" && i > k) wanted.pending.add(step.node);
+      if (step.phase === "backward" && i <= k) wanted.flowed.add(step.edge);
     });
     const step = index.timeline[k];
     this.svg.dataset.phase = step ? step.phase : "start";
     const ids = step ? (this.activeFields[step.phase] || []).flatMap((field) => step[field] ?? []) : [];
-    for (const id of ids) this.element(id)?.classList.add("active");
-    this.onMarked?.(k, ids);  // groups.js: the boxes and merged edges standing for them
+    for (const id of ids) wanted.active.add(id);
+    this.onMarked?.(k, ids, wanted);  // groups.js: the boxes and merged edges standing for them
+    for (const [id, el] of this.ids) {
+      for (const name of STEP_CLASSES) setClass(el, name, wanted[name].has(id));
+    }
   }
 
   // The groups the current step is about (marked by setStep).

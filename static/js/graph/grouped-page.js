@@ -15,7 +15,7 @@ export class GroupedPage {
         direction: app.view.svg?.dataset.direction ?? "LR", group}),
       onChange: (opened) => this.changed(opened),
     });
-    app.view.onMarked = (k, ids) => this.groups.markStep(k, ids);
+    app.view.onMarked = (k, ids, wanted) => this.groups.markStep(k, ids, wanted);
     this.search = new GraphSearch({
       form: $("graph-search"), input: $("search-input"), status: $("search-status"),
       view: app.view, groups: this.groups, zoom: app.zoom,

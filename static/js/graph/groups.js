@@ -77,28 +77,25 @@ export class GroupDrawing {
     return step ? groupCaption(this.index, this.groups.get(step.group), step) : null;
   }
 
-  // After GraphView.setStep: the boxes, ports and merged edges standing for what timeline
-  // step `full` marks.
-  markStep(full, activeIds) {
+  // From GraphView.setStep: add to `wanted` ({active, flowed, pending}: sets of element ids)
+  // the boxes, ports and merged edges standing for what timeline step `full` marks.
+  markStep(full, activeIds, wanted) {
     if (!this.grouped || !this.svg) return;
-    for (const box of this.svg.querySelectorAll("g.node.group")) {
-      box.classList.toggle("pending", (this.groupFirst.get(box.id) ?? 0) > full);
-    }
+    for (const [id, first] of this.groupFirst) if (first > full) wanted.pending.add(id);
     for (const [id, stand] of this.members) {  // an edge's only step is its backward one
       if (id.startsWith("e") && (this.firstStep.get(id) ?? Infinity) <= full) {
-        for (const el of stand) el.classList.add("flowed");
+        for (const el of stand) wanted.flowed.add(el.id);
       }
     }
     const step = this.run(full);
     if (step) {
-      this.view.element(step.group)?.classList.add("active");
+      wanted.active.add(step.group);
       return;
     }
     for (const id of activeIds) {
-      for (const el of this.members.get(id) ?? []) el.classList.add("active");
-      const node = this.index.edges.get(id)?.target ?? id;
-      const box = this.owner(node);
-      if (box) this.view.element(box)?.classList.add("active");
+      for (const el of this.members.get(id) ?? []) wanted.active.add(el.id);
+      const box = this.owner(this.index.edges.get(id)?.target ?? id);
+      if (box) wanted.active.add(box);
     }
   }
 
@@ -111,7 +108,7 @@ export class GroupDrawing {
       box.setAttribute("tabindex", "0");
       box.setAttribute("role", "button");
       box.setAttribute("aria-expanded", "false");
-      box.setAttribute("aria-label", t("groups.open", {name: groupTitle(group)}));
+      box.setAttribute("aria-label", t("graph.group_open", {name: groupTitle(group)}));
       box.addEventListener("click", () => this.toggle(box.id));
       box.addEventListener("keydown", (event) => {
         if (event.key !== "Enter" && event.key !== " ") return;
@@ -199,7 +196,7 @@ export class GroupDrawing {
       y: y + HEADER - 5, "text-anchor": topToBottom ? "middle" : "start",
       tabindex: 0, role: "button", "aria-expanded": "true"});
     title.textContent = `▾ ${groupTitle(group)}`;
-    title.setAttribute("aria-label", t("groups.close", {name: groupTitle(group)}));
+    title.setAttribute("aria-label", t("graph.group_close", {name: groupTitle(group)}));
     title.addEventListener("click", () => this.collapse(group.id));
     title.addEventListener("keydown", (event) => {
       if (event.key !== "Enter" && event.key !== " ") return;

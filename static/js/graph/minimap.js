@@ -23,10 +23,17 @@ export class Minimap {
     copy.removeAttribute("aria-label");
     copy.setAttribute("viewBox", `${full.x} ${full.y} ${full.w} ${full.h}`);
     copy.setAttribute("preserveAspectRatio", "xMidYMid meet");
+    copy.classList.add("minimap-copy");
+    // The frame in an <svg> of its own above the copy: moving it each step then repaints
+    // only the frame, not the copy of a drawing that may hold thousands of elements.
+    const frameLayer = document.createElementNS(SVG_NS, "svg");
+    frameLayer.setAttribute("class", "minimap-frame");
+    frameLayer.setAttribute("viewBox", copy.getAttribute("viewBox"));
+    frameLayer.setAttribute("preserveAspectRatio", "xMidYMid meet");
     this.frame = document.createElementNS(SVG_NS, "rect");
     this.frame.setAttribute("class", "minimap-view");
-    copy.append(this.frame);
-    this.box.append(copy);
+    frameLayer.append(this.frame);
+    this.box.append(copy, frameLayer);
     // The drawing's own shape, in a strip under a wide drawing or a column beside a tall one
     // (graph.css: .with-minimap).
     this.box.style.aspectRatio = `${full.w} / ${full.h}`;

@@ -57,7 +57,7 @@ export class GraphSearch {
       this.at = direction > 0 ? -1 : 0;
     }
     if (!this.matches.length) {
-      this.status.textContent = t("search.none", {text: this.input.value.trim()});
+      this.status.textContent = t("graph.search_none", {text: this.input.value.trim()});
       return;
     }
     const count = this.matches.length;
@@ -70,7 +70,7 @@ export class GraphSearch {
     el.classList.add("found");
     this.zoom.centreOn(this.zoom.boxOf([el]));
     const where = this.groups.chains.get(node.id)?.map((id) => groupTitle(this.groups.groups.get(id)));
-    this.status.textContent = t("search.found", {n: this.at + 1, count, name: nodeName(node),
+    this.status.textContent = t("graph.search_found", {n: this.at + 1, count, name: nodeName(node),
       where: where?.length ? where.join(" › ") : "—"});
   }
 }
