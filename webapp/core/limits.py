@@ -67,6 +67,15 @@ CLIENT_CPU_WINDOW_S = 60.0
 # A queued request waits at most this long for a slot (then 503): long enough to outwait one
 # child that uses its whole CPU budget while sharing its processor two ways.
 MAX_QUEUE_WAIT_S = 2 * CPU_TIME_LIMIT_S + 2.0
+# Long evaluations leave their slot to short ones (sandbox/demotion.py): past this much
+# processor time (a lecture program needs 2-50 ms; the 10,001-step descent ~1.2 s) a child goes
+# on outside the slots at nice DEMOTED_NICE, at most MAX_DEMOTED_EVALUATIONS at once on the
+# machine and MAX_DEMOTED_PER_CLIENT of one client (past them it is answered 503 or 429 once
+# someone waits for its slot).
+DEMOTE_AFTER_CPU_S = 0.25
+DEMOTED_NICE = 5
+MAX_DEMOTED_EVALUATIONS = 4 * (os.cpu_count() or 2)
+MAX_DEMOTED_PER_CLIENT = 2
 RETRY_AFTER_S = 2
 
 # The language checker's answer and the formats a program may write.
