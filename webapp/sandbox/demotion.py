@@ -32,6 +32,14 @@ ANSWERS = {
 }
 
 
+def is_long(cpu_s, wall_s, someone_waits):
+    """Whether a child at work `wall_s` after it started, having used `cpu_s` of processor, is
+    a long one: past DEMOTE_AFTER_CPU_S, or (on a machine so loaded that the processor time
+    comes slowly) past DEMOTE_AFTER_WALL_S in its slot while someone waits for one."""
+    return cpu_s > limits.DEMOTE_AFTER_CPU_S or (someone_waits and
+                                                 wall_s > limits.DEMOTE_AFTER_WALL_S)
+
+
 def decide(client, demoted_clients, someone_waits):
     """What becomes of a child of `client` past DEMOTE_AFTER_CPU_S, given the clients of the
     children already demoted and whether a request waits for a slot."""

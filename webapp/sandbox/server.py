@@ -240,7 +240,7 @@ class ForkServer:
                 answer = OUT_OF_CPU_TIME
             elif now - child.started > limits.WALL_CLOCK_BACKSTOP_S:
                 answer = starved(used)
-            elif child.demoted or used <= limits.DEMOTE_AFTER_CPU_S:
+            elif child.demoted or not demotion.is_long(used, now - child.started, bool(self.queue)):
                 continue
             else:
                 answer = self.demote(pid, child)
