@@ -182,6 +182,7 @@ class Hall:
         self.records = []                 # (kind, status or error, seconds, first status)
         self.busy_answers = 0
         self.first_try_problems = []      # (kind, status, problem type) of normal requests
+        self.connection_errors = []       # what each refused connection said, and when
         self.lock = threading.Lock()
 
     def run(self):
@@ -234,8 +235,11 @@ class Hall:
             except requests.Timeout:
                 outcome = "timeout"
                 break
-            except requests.ConnectionError:
+            except requests.ConnectionError as error:
                 outcome = "connection"
+                with self.lock:
+                    self.connection_errors.append(f"{time.monotonic() - started:.1f}s "
+                                                  f"{str(error)[-90:]}")
                 time.sleep(0.5)               # a killed worker: the browser would retry
                 continue
             outcome = answer.status_code
@@ -284,6 +288,7 @@ class Hall:
             "normal_still_busy_after_3_retries": len(busy),
             "normal_lost": len(lost),
             "lost_examples": [str(r[:2]) for r in lost[:5]],
+            "connection_errors": self.connection_errors[:12],
             "hostile_not_4xx": len(hostile_wrong),
             # What a student sees without any retry: the first answer of each normal request.
             "normal_not_200_first_try": sum(1 for r in normal if r[3] != 200),
@@ -360,7 +365,9 @@ def run(students=100, seconds=60, faults=False, workers=2, think=(2.0, 8.0), pro
     report.update({"students": students, "seconds": seconds,
                    "peak_memory_mib": round(peak[0] / 2**20, 1),
                    "healthy_after": healthy and all(status == 200 for status in after),
-                   "leftover_processes": len(leftover), "faults": fault_log, **caps})
+                   "leftover_processes": len(leftover), "faults": fault_log, **caps,
+                   "leftover_commands": [read_cmdline(pid)[:80].decode(errors="replace")
+                                         for pid in leftover]})
     return report
 
 
