@@ -449,9 +449,11 @@ def abuse(honest=10, streams=8, seconds=30, workers=2):
 
 
 def fork_servers(server):
-    """Fork servers in gunicorn's tree (their spare children carry the same command line)."""
-    servers = [pid for pid in server.tree() if b"webapp.sandbox.server" in read_cmdline(pid)]
-    return [pid for pid in servers if parent_of(pid) not in servers]
+    """Fork servers started by gunicorn's master or (the old bug) by a worker: their spare
+    children carry the same command line, but a gunicorn process is not their parent (not even
+    for the moment a killed server's children wait to be handed to init)."""
+    return [pid for pid in server.tree() if b"webapp.sandbox.server" in read_cmdline(pid)
+            and b"gunicorn" in read_cmdline(parent_of(pid))]
 
 
 def watch_the_cap(server, caps):
