@@ -2,6 +2,7 @@
 request gets and when a spare is forked, on a server object with no socket and no children
 (`fork_spare` records instead of forking)."""
 import types
+
 import pytest
 
 from webapp.sandbox import server as server_module
