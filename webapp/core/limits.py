@@ -78,7 +78,7 @@ MAX_QUEUE_WAIT_S = 2 * CPU_TIME_LIMIT_S + 2.0
 # someone waits for its slot).
 DEMOTE_AFTER_CPU_S = 0.25
 DEMOTE_AFTER_WALL_S = 1.0         # ... or this long in a slot while someone waits for one
-DEMOTED_NICE = 5
+DEMOTED_NICE = 2
 MAX_DEMOTED_EVALUATIONS = 4 * (os.cpu_count() or 2)
 MAX_DEMOTED_PER_CLIENT = 2
 RETRY_AFTER_S = 2
