@@ -42,7 +42,8 @@ HOSTILE = [
 ]
 FRESH = ("x = torch.tensor({v}, requires_grad=True)\nw = torch.tensor({w}, requires_grad=True)\n"
          "y = torch.sin(x * w) + x ** 2 * {c}\ny.backward()\n")
-REQUEST_TIMEOUT_S = 30
+# Longer than any answer takes: a queue's wait (12 s) and the wall-clock backstop (30 s).
+REQUEST_TIMEOUT_S = 60
 
 
 def free_port():
@@ -154,6 +155,15 @@ def alive(pid):
         return False
 
 
+def problem_type(answer):
+    """The problem's type and the start of its detail (which of the 503s it is)."""
+    try:
+        problem = answer.json()
+        return f"{problem.get('type')}: {str(problem.get('detail'))[:40]}"
+    except ValueError:
+        return answer.headers.get("Content-Type")
+
+
 def student_address(number):
     """The address a student's proxy reports for it (X-Forwarded-For): a documentation address
     (TEST-NET-3), only ever a header value; all traffic goes to 127.0.0.1."""
@@ -171,6 +181,8 @@ class Hall:
         self.proxy, self.at_once, self.hostile = proxy, at_once, hostile
         self.records = []                 # (kind, status or error, seconds, first status)
         self.busy_answers = 0
+        self.first_try_problems = []      # (kind, status, problem type) of normal requests
+        self.connection_errors = []       # what each refused connection said, and when
         self.lock = threading.Lock()
 
     def run(self):
@@ -223,12 +235,19 @@ class Hall:
             except requests.Timeout:
                 outcome = "timeout"
                 break
-            except requests.ConnectionError:
+            except requests.ConnectionError as error:
                 outcome = "connection"
+                with self.lock:
+                    self.connection_errors.append(f"{time.monotonic() - started:.1f}s "
+                                                  f"{str(error)[-90:]}")
                 time.sleep(0.5)               # a killed worker: the browser would retry
                 continue
             outcome = answer.status_code
-            first = first or answer.status_code
+            if first is None:
+                first = answer.status_code
+                if first != 200 and kind != "hostile":
+                    with self.lock:
+                        self.first_try_problems.append((kind, first, problem_type(answer)))
             if answer.status_code == 503 and "Retry-After" in answer.headers:
                 outcome = "503 with Retry-After"
                 with self.lock:
@@ -269,10 +288,14 @@ class Hall:
             "normal_still_busy_after_3_retries": len(busy),
             "normal_lost": len(lost),
             "lost_examples": [str(r[:2]) for r in lost[:5]],
+            "connection_errors": self.connection_errors[:12],
             "hostile_not_4xx": len(hostile_wrong),
             # What a student sees without any retry: the first answer of each normal request.
             "normal_not_200_first_try": sum(1 for r in normal if r[3] != 200),
             "normal_first_try_statuses": dict(collections.Counter(str(r[3]) for r in normal)),
+            "normal_first_try_problems": dict(collections.Counter(
+                " ".join(map(str, p)) for p in self.first_try_problems)),
+            "hostile_wrong_examples": dict(collections.Counter(str(r[1]) for r in hostile_wrong)),
             "busy_503_retried": self.busy_answers,
             "latency_cache_hits (lecture, svg)": percentiles({"lecture", "svg"}),
             "latency_misses (fresh)": percentiles({"fresh"}),
@@ -342,14 +365,95 @@ def run(students=100, seconds=60, faults=False, workers=2, think=(2.0, 8.0), pro
     report.update({"students": students, "seconds": seconds,
                    "peak_memory_mib": round(peak[0] / 2**20, 1),
                    "healthy_after": healthy and all(status == 200 for status in after),
-                   "leftover_processes": len(leftover), "faults": fault_log, **caps})
+                   "leftover_processes": len(leftover), "faults": fault_log, **caps,
+                   "leftover_commands": [read_cmdline(pid)[:80].decode(errors="replace")
+                                         for pid in leftover]})
+    return report
+
+
+ABUSER = "198.51.100.7"          # a documentation address (TEST-NET-2), a header value only
+LOOP = "x = torch.tensor(1.0, requires_grad=True)\nwhile True:\n    x = x * 1.0000001\n# {n}\n"
+
+
+class Abuser:
+    """One client (one address behind the proxy) with `streams` of distinct endless loops, each
+    sent again as soon as it is answered, and one stream of exports (PNG at a new scale each
+    time) as fast as answers come: at and past its rate limit. Each stream pauses PAUSE_S
+    between requests, which bounds the count."""
+    PAUSE_S = 0.05
+
+    def __init__(self, base, streams, seconds):
+        self.base, self.streams, self.seconds = base, streams, seconds
+        self.records = []                          # (kind, status or error, seconds)
+        self.lock = threading.Lock()
+
+    def run(self):
+        deadline = time.monotonic() + self.seconds
+        threads = [threading.Thread(target=self.stream, args=(deadline, n, kind), daemon=True)
+                   for n, kind in enumerate(["loop"] * self.streams + ["export"])]
+        for thread in threads:
+            thread.start()
+        return threads
+
+    def stream(self, deadline, number, kind):
+        session = requests.Session()
+        session.headers["X-Forwarded-For"] = ABUSER
+        sent = 0
+        while time.monotonic() < deadline:
+            sent += 1
+            started = time.monotonic()
+            try:
+                if kind == "loop":
+                    answer = session.post(f"{self.base}/api/graph", timeout=REQUEST_TIMEOUT_S,
+                                          json={"source": LOOP.format(n=f"{number}-{sent}")})
+                else:
+                    answer = session.get(f"{self.base}/api/graph.png", timeout=REQUEST_TIMEOUT_S,
+                                         params={"source": EXAMPLES[0]["source"],
+                                                 "scale": 1 + (sent % 40) / 8})
+                outcome = answer.status_code
+            except requests.RequestException as error:
+                outcome = type(error).__name__
+            with self.lock:
+                self.records.append((kind, outcome, time.monotonic() - started))
+            time.sleep(self.PAUSE_S)
+
+    def report(self):
+        return {"abuser_requests": len(self.records),
+                "abuser_statuses": dict(collections.Counter(f"{k} {s}" for k, s, _ in
+                                                            self.records)),
+                "abuser_p50_ms": round(statistics.median(r[2] for r in self.records) * 1000, 1)
+                if self.records else None}
+
+
+def abuse(honest=10, streams=8, seconds=30, workers=2):
+    """`honest` students (thinking 1-4 s, nothing hostile) beside an Abuser, behind a proxy with
+    the app's own limits: what the honest are answered, and what the abuser is."""
+    server = Server(workers, env=BEHIND_A_PROXY)
+    hall = Hall(server.base, honest, seconds, (1.0, 4.0), proxy=True, hostile=0.0)
+    abuser = Abuser(server.base, streams, seconds)
+    try:
+        threads = abuser.run()
+        hall.run()
+        for thread in threads:
+            thread.join(REQUEST_TIMEOUT_S + 5)
+    finally:
+        pids = server.stop()
+    time.sleep(1.0)
+    report = hall.report()
+    normal = [r for r in hall.records if r[0] != "hostile"]
+    report.update(abuser.report())
+    report.update({"honest_503_answers": hall.busy_answers + sum(1 for r in normal
+                                                                 if r[3] == 503),
+                   "leftover_processes": sum(1 for pid in pids if alive(pid))})
     return report
 
 
 def fork_servers(server):
-    """Fork servers in gunicorn's tree (their spare children carry the same command line)."""
-    servers = [pid for pid in server.tree() if b"webapp.sandbox.server" in read_cmdline(pid)]
-    return [pid for pid in servers if parent_of(pid) not in servers]
+    """Fork servers started by gunicorn's master or (the old bug) by a worker: their spare
+    children carry the same command line, but a gunicorn process is not their parent (not even
+    for the moment a killed server's children wait to be handed to init)."""
+    return [pid for pid in server.tree() if b"webapp.sandbox.server" in read_cmdline(pid)
+            and b"gunicorn" in read_cmdline(parent_of(pid))]
 
 
 def watch_the_cap(server, caps):
@@ -390,10 +494,16 @@ def main():
     parser.add_argument("--burst", action="store_true",
                         help="behind a proxy with the app's own limits, every student at once")
     parser.add_argument("--hostile", type=float, default=0.10)
+    parser.add_argument("--abuse", type=int, metavar="STREAMS",
+                        help="one client's STREAMS of endless loops and exports beside the hall")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--think", default="2,8", help="seconds between a student's actions")
     arguments = parser.parse_args()
     think = tuple(float(x) for x in arguments.think.split(","))
+    if arguments.abuse:
+        print(json.dumps(abuse(arguments.students, arguments.abuse, arguments.seconds,
+                               arguments.workers), indent=2))
+        return
     print(json.dumps(run(arguments.students, arguments.seconds, arguments.faults,
                          arguments.workers, think, proxy=arguments.burst,
                          at_once=arguments.burst, hostile=arguments.hostile), indent=2))

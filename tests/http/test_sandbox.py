@@ -39,10 +39,13 @@ def test_busy_server_answers_503_with_retry_after_and_recovers(live_server):
         answers = list(pool.map(lambda i: post(live_server, f"{SLOW}# student {i}\n"),
                                 range(requests_sent)))
     statuses = sorted(a.status_code for a in answers)
-    assert set(statuses) <= {422, 503} and 503 in statuses and 422 in statuses
+    # 429: one client's long programs past the two it may keep running outside the slots
+    # while others wait (sandbox/demotion.py); this test is one client.
+    assert set(statuses) <= {422, 429, 503} and 503 in statuses and 422 in statuses
     for answer in answers:
-        if answer.status_code == 503:
-            assert_problem(answer, 503, slug="busy")
+        if answer.status_code in (429, 503):
+            assert_problem(answer, answer.status_code,
+                           slug="busy" if answer.status_code == 503 else "long-programs-running")
             assert answer.headers["Retry-After"] == str(limits.RETRY_AFTER_S)
     assert post(live_server, NORMAL).status_code == 200
 

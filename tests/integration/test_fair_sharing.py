@@ -61,8 +61,11 @@ def test_an_honest_student_goes_before_a_costly_clients_second_program(sandbox):
     for thread in [*costly, honest]:
         thread.join(limits.MAX_QUEUE_WAIT_S + limits.WALL_CLOCK_BACKSTOP_S + 30)
     order = [client for client, _ in finished]
-    assert order == ["costly", "student", "costly"], (order, finished)
-    assert finished[1][1].get("stdout") == "tensor(12.)\n", finished[1][1]
+    # The student is answered before the costly client's second program (since long programs
+    # leave their slot, sandbox/demotion.py, before its first too).
+    assert order.count("costly") == 2 and order.index("student") <= 1, (order, finished)
+    student = finished[order.index("student")][1]
+    assert student.get("stdout") == "tensor(12.)\n", student
 
 
 def test_a_client_past_its_share_is_answered_429_and_the_others_are_not(sandbox):

@@ -129,7 +129,7 @@ def test_retry_after_is_the_classes_and_may_be_set_per_problem(cls):
 def test_only_the_come_back_problems_carry_retry_after():
     asking = {cls.slug for cls in CLASSES if example(cls).retry_after is not None}
     assert asking == {"busy", "server-too-busy", "sandbox-unavailable", "rate-limited",
-                      "processor-share-spent", "drawing-interrupted"}
+                      "processor-share-spent", "drawing-interrupted", "long-programs-running"}
 
 
 @pytest.mark.parametrize("answer, cls, detail", [

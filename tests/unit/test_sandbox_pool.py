@@ -1,6 +1,8 @@
 """The fork server's warm pool (webapp/sandbox/server.py), its policy alone: which spare a
 request gets and when a spare is forked, on a server object with no socket and no children
 (`fork_spare` records instead of forking)."""
+import types
+
 import pytest
 
 from webapp.sandbox import server as server_module
@@ -36,14 +38,14 @@ def test_with_no_spare_left_a_request_gets_a_new_one(pool):
 
 
 def test_the_pool_is_replenished_beside_a_child_at_work(pool):
-    pool.running = {7: object()}
+    pool.running = {7: types.SimpleNamespace(demoted=False)}      # a child in its slot
     pool.spares = {12: [None, True]}
     pool.replenish()
     assert pool.forked == 1
 
 
 def test_no_fork_while_every_core_is_busy(pool):
-    pool.running = {7: object()}
+    pool.running = {7: types.SimpleNamespace(demoted=False)}      # a child in its slot
     pool.spares = {12: [None, True], 13: [None, False]}    # one at work, one warming up
     pool.replenish()
     assert pool.forked == 0

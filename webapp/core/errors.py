@@ -186,6 +186,13 @@ class SandboxUnavailable(ProblemError):
     retry_after = limits.RETRY_AFTER_S
 
 
+class LongProgramsRunning(ProblemError):
+    """A client whose long programs already run outside the evaluator's slots (as many as one
+    client may: sandbox/demotion.py) sent another while others wait."""
+    status, slug, title = 429, "long-programs-running", "Your long programs are still running"
+    retry_after = limits.RETRY_AFTER_S
+
+
 class QueryTooLong(ProblemError):
     status, slug, title = 414, "query-too-long", "The address is too long"
 

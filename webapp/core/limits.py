@@ -72,8 +72,12 @@ MAX_WARNING_CHARS = 500
 DOCUMENT_BYTES_PER_ITEM = 4_096
 MIN_DOCUMENT_BYTES = 1_048_576
 
-# Concurrency.
-MAX_CONCURRENT_EVALUATIONS = max(1, (os.cpu_count() or 2) - 1)
+# Concurrency. One evaluation per core: the web tier mostly waits (for the evaluator, or on
+# dot), and a long evaluation leaves its slot to short ones (DEMOTE_AFTER_CPU_S below). With
+# cores - 1 (one slot on two cores) a burst of 60 students had 16 of 285 first tries answered
+# 503 and p50 1.6 s; with one per core 1 of 462 and p50 0.14 s, on the same loaded machine
+# (benchmarks/README.md, the burst).
+MAX_CONCURRENT_EVALUATIONS = max(1, os.cpu_count() or 2)
 # Waiting evaluations, all clients together: a bound on the server's descriptors only; who
 # waits is decided by the estimated wait (sandbox/fairness.py).
 MAX_QUEUED_EVALUATIONS = 64
@@ -86,6 +90,16 @@ CLIENT_CPU_WINDOW_S = 60.0
 # A queued request waits at most this long for a slot (then 503): long enough to outwait one
 # child that uses its whole CPU budget while sharing its processor two ways.
 MAX_QUEUE_WAIT_S = 2 * CPU_TIME_LIMIT_S + 2.0
+# Long evaluations leave their slot to short ones (sandbox/demotion.py): past this much
+# processor time (a lecture program needs 2-50 ms; the 10,001-step descent ~1.2 s) a child goes
+# on outside the slots at nice DEMOTED_NICE, at most MAX_DEMOTED_EVALUATIONS at once on the
+# machine and MAX_DEMOTED_PER_CLIENT of one client (past them it is answered 503 or 429 once
+# someone waits for its slot).
+DEMOTE_AFTER_CPU_S = 0.25
+DEMOTE_AFTER_WALL_S = 1.0         # ... or this long in a slot while someone waits for one
+DEMOTED_NICE = 2
+MAX_DEMOTED_EVALUATIONS = 4 * (os.cpu_count() or 2)
+MAX_DEMOTED_PER_CLIENT = 2
 RETRY_AFTER_S = 2
 
 # The language checker's answer and the formats a program may write.

@@ -25,6 +25,7 @@ import time
 import traceback
 
 from webapp.core import limits
+from webapp.sandbox import demotion
 from webapp.sandbox.child import child_main, cpu_seconds
 from webapp.sandbox.fairness import FairQueue
 from webapp.sandbox.protocol import (BUSY, DONE, KILLED, OUT_OF_CPU_TIME, READY, READY_LINE,
@@ -53,6 +54,7 @@ class Running:
         self.control = control
         self.started = time.monotonic()
         self.cpu_before = cpu_seconds(pid)
+        self.demoted = False        # past DEMOTE_AFTER_CPU_S, on outside the slots (demotion.py)
 
     def cpu_used(self, pid):
         return cpu_seconds(pid) - self.cpu_before
@@ -130,7 +132,7 @@ class ForkServer:
                 return
             connection.setblocking(True)
             client = receive_client(connection)
-            refusal = self.queue.refusal(client, [c.client for c in self.running.values()])
+            refusal = self.queue.refusal(client, [c.client for c in self.at_work()])
             if client is None:                  # not our client: its request is unreadable
                 self.answer(connection, BUSY)
             elif refusal is None:
@@ -143,7 +145,7 @@ class ForkServer:
     def dispatch(self):
         for connection in self.queue.expired():
             self.answer(connection, BUSY)
-        while self.queue and len(self.running) < limits.MAX_CONCURRENT_EVALUATIONS:
+        while self.queue and len(self.at_work()) < limits.MAX_CONCURRENT_EVALUATIONS:
             pid = self.spare_for_work()
             if pid is None:                     # one is warming up: the request waits for it
                 return
@@ -181,8 +183,12 @@ class ForkServer:
         warming up). One per round, so that a request arriving meanwhile waits for one fork
         at most."""
         warming = sum(not ready for _, ready in self.spares.values())
-        if len(self.spares) < SPARE_CHILDREN and len(self.running) + warming < CORES:
+        if len(self.spares) < SPARE_CHILDREN and len(self.at_work()) + warming < CORES:
             self.fork_spare()
+
+    def at_work(self):
+        """The children in the evaluator's slots (the demoted ones run on outside them)."""
+        return [child for child in self.running.values() if not child.demoted]
 
     def warmed_up(self, pid):
         if pid not in self.spares:              # reaped already, in the same round
@@ -242,13 +248,26 @@ class ForkServer:
                 answer = OUT_OF_CPU_TIME
             elif now - child.started > limits.WALL_CLOCK_BACKSTOP_S:
                 answer = starved(used)
-            else:
+            elif child.demoted or not demotion.is_long(used, now - child.started, bool(self.queue)):
                 continue
+            else:
+                answer = self.demote(pid, child)
+                if answer is None:
+                    continue
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
             self.finished(pid, answer)
+
+    def demote(self, pid, child):
+        """A long child leaves its slot (demotion.py): None, or the answer it is stopped with."""
+        decision = demotion.decide(child.client, [c.client for c in self.running.values()
+                                                  if c.demoted], bool(self.queue))
+        if decision == demotion.DEMOTE:
+            demotion.lower_priority(pid)
+            child.demoted = True
+        return demotion.ANSWERS.get(decision)
 
     @staticmethod
     def answer(connection, message):
