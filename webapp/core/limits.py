@@ -43,6 +43,14 @@ MAX_GRAPH_NODES = 2_000
 MAX_LISTED_PATHS = 64
 MAX_JACOBIAN_ENTRIES = 64
 MAX_VALUE_ELEMENTS = 10_000       # larger tensors are summarised in the JSON, not listed
+# What autograd saved for backward (node `saved`): a saved tensor's values are listed up to
+# this many elements (larger ones: shape, bytes and min/max/mean only), and all the saved
+# values listed in one answer together up to the next (then shapes and bytes only).
+MAX_SAVED_VALUE_ELEMENTS = 1_000
+MAX_SAVED_LISTED_ELEMENTS = 100_000
+# Gradients made with create_graph=True whose own graph the answer holds (`higher_order`):
+# the last ones made (a loop taking a Hessian-vector product each step keeps only these).
+MAX_HIGHER_ORDER_GRAPHS = 4
 
 # Concurrency.
 MAX_CONCURRENT_EVALUATIONS = max(1, (os.cpu_count() or 2) - 1)

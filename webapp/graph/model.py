@@ -11,8 +11,10 @@ import networkx as nx
 
 from webapp.core import limits
 from webapp.core.jsonsafe import json_safe
+from webapp.graph import higher_order, saved
 
-NODE_FIELDS = ("kind", "label", "op", "name", "shape", "dtype", "value", "grad")
+NODE_FIELDS = ("kind", "label", "op", "name", "shape", "dtype", "value", "grad", "saved",
+               "saved_bytes", "backward_pass", "derivative", "gradient")
 EDGE_FIELDS = ("local", "grad", "constant", "rule")
 
 
@@ -21,19 +23,26 @@ def build(answer):
     graph = to_networkx(trace)
     document = {
         "version": 1,
-        "graph": nx.node_link_data(graph, edges="edges"),
-        "output": graph.graph["output"],
-        "backward": dict(trace["backward"]),
-        "paths": paths_to_output(graph),
-        "timeline": timeline(graph),
+        **graph_part(trace, graph),
         "stdout": answer.get("stdout", ""),
         "warnings": answer.get("warnings", []),
         "no_graph": answer.get("no_graph"),
         "variables": answer.get("variables", {}),
+        "higher_order": higher_order.entries(answer, graph_part, graph),
     }
-    document["graph"]["graph"] = {}
-    document["graph"]["edges"].sort(key=lambda edge: index(edge["id"]))
     return json_safe(document)
+
+
+def graph_part(trace, graph=None):
+    """The part of a document that is one graph: graph, output, backward, paths, timeline,
+    saved_memory (a gradient's graph in `higher_order` has these too)."""
+    graph = to_networkx(trace) if graph is None else graph
+    part = {"graph": nx.node_link_data(graph, edges="edges"), "output": graph.graph["output"],
+            "backward": dict(trace["backward"]), "paths": paths_to_output(graph),
+            "timeline": timeline(graph), "saved_memory": saved.memory(trace)}
+    part["graph"]["graph"] = {}
+    part["graph"]["edges"].sort(key=lambda edge: index(edge["id"]))
+    return part
 
 
 def to_networkx(trace):
@@ -62,6 +71,7 @@ def to_networkx(trace):
     for number, (source, target, attributes) in enumerate(edges):
         graph.add_edge(ids[source], ids[target], id=f"e{number}",
                        **{f: attributes.get(f) for f in EDGE_FIELDS})
+    saved.link(graph, ids)
     return graph
 
 
