@@ -13,6 +13,7 @@ from torch.autograd.functional import hessian
 from tests.support.documents import document_of, inputs_by_name, nodes_of
 from tests.support.numbers import close
 from tests.support.reference import assert_like_pytorch
+from webapp.core import limits
 
 # PyTorch's own warning for `.backward(create_graph=True)` (a reference cycle through .grad),
 # which our evaluation also passes on to the user: not an error of these programs.
@@ -186,3 +187,21 @@ h.backward()
     orders = {entry["name"]: entry["order"] for entry in doc["higher_order"]}
     assert orders == {"g": 1, "h": 2}
     assert max(node["derivative"] or 0 for node in doc["graph"]["nodes"]) == 2
+
+
+def gradients_program(count):
+    return ("x = torch.tensor(1.0, requires_grad=True)\n"
+            f"for i in range({count}):\n"
+            "    g, = torch.autograd.grad(x ** 3 * (i + 1), x, create_graph=True)\n")
+
+
+def test_the_gradient_graphs_kept_stop_at_the_limit():
+    """MAX_HIGHER_ORDER_GRAPHS gradients are all kept; one more, and the oldest is dropped."""
+    limit = limits.MAX_HIGHER_ORDER_GRAPHS
+    at_limit = document_of(gradients_program(limit))["higher_order"]
+    assert [entry["call"] for entry in at_limit] == list(range(1, limit + 1))
+    past = document_of(gradients_program(limit + 1))["higher_order"]
+    assert [entry["call"] for entry in past] == list(range(2, limit + 2))
+    for entry, i in zip(past, range(1, limit + 1)):         # g = 3 (i + 1) x^2 at x = 1
+        output = nodes_of(entry["document"])[entry["document"]["output"]]
+        assert close(output["value"], 3.0 * (i + 1))
