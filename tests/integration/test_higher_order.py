@@ -205,3 +205,34 @@ def test_the_gradient_graphs_kept_stop_at_the_limit():
     for entry, i in zip(past, range(1, limit + 1)):         # g = 3 (i + 1) x^2 at x = 1
         output = nodes_of(entry["document"])[entry["document"]["output"]]
         assert close(output["value"], 3.0 * (i + 1))
+
+
+NEWTON = """
+x = torch.tensor(3.0, requires_grad=True)
+for i in range(4):
+    y = x ** 3 - 2 * x
+    g, = torch.autograd.grad(y, x, create_graph=True)
+    h, = torch.autograd.grad(g, x)
+    with torch.no_grad():
+        x -= g / h
+print(x, g, h)
+"""
+
+
+def test_newtons_method_keeps_each_gradients_graph_at_its_own_moment():
+    """Newton's method updates x in place after each step: each kept gradient's graph shows
+    x and g as they were at that step (PyTorch's own, step by step)."""
+    doc = assert_like_pytorch(NEWTON)
+    steps, x = [], torch.tensor(3.0, requires_grad=True)
+    for _ in range(4):
+        g, = torch.autograd.grad(x ** 3 - 2 * x, x, create_graph=True)
+        h, = torch.autograd.grad(g, x)
+        steps.append((x.item(), g.item()))
+        with torch.no_grad():
+            x -= g / h
+    assert len(doc["higher_order"]) == len(steps)
+    for entry, (x_then, g_then) in zip(doc["higher_order"], steps):
+        sub = entry["document"]
+        assert close(inputs_by_name(sub)["x"]["value"], x_then)
+        assert close(nodes_of(sub)[sub["output"]]["value"], g_then)
+        assert sub["backward"]["called"] is True

@@ -44,15 +44,22 @@ def gradient_graphs():
     return collections.deque(maxlen=limits.MAX_HIGHER_ORDER_GRAPHS)
 
 
-@contextlib.contextmanager
-def capturing(recorder, create_graph, graph_nodes=()):
+NOTHING = contextlib.nullcontext()
+
+
+def capturing(recorder, create_graph, graphs=()):
     """Around a backward pass of `recorder`'s program: with create_graph, the nodes the pass
     makes are noted like the program's own, as made by the next backward call, of one
-    derivative order more than the highest in `graph_nodes` (the graph differentiated)."""
-    if not create_graph:
-        yield
-        return
-    order = 1 + max((fn.metadata.get("derivative", 0) for fn in graph_nodes), default=0)
+    derivative order more than the highest in `graphs` (lists of the nodes differentiated).
+    Without it, nothing (a training loop's backward pays no more than a `with`)."""
+    return recording(recorder, graphs) if create_graph else NOTHING
+
+
+@contextlib.contextmanager
+def recording(recorder, graphs):
+    """`capturing` of a create_graph pass."""
+    order = 1 + max((fn.metadata.get("derivative", 0) for nodes in graphs for fn in nodes),
+                    default=0)
     ops = BackwardOps()
     with ops:
         yield

@@ -119,7 +119,7 @@ class Recorder:
         freed node that saved tensors fails with PyTorch's words), and the root's node notes
         the call (`BackwardCall`: what its leaves held then)."""
         nodes, leaves = self.start_pass(tensor, inputs)
-        with higher_order.capturing(self, create_graph, nodes):
+        with higher_order.capturing(self, create_graph, (nodes,)):
             run_backward(tensor, gradient, retain_graph=True, create_graph=create_graph,
                          inputs=inputs)
         self.end_pass(tensor, gradient, nodes, leaves, retain_graph, create_graph)
@@ -132,7 +132,7 @@ class Recorder:
         kept and noted as `backward` is; with one output the graph shows it as it would
         show that output's `.backward()`."""
         passes = [self.start_pass(output, inputs) for output in outputs]
-        with higher_order.capturing(self, create_graph, [fn for p in passes for fn in p[0]]):
+        with higher_order.capturing(self, create_graph, [nodes for nodes, _ in passes]):
             grads = torch.autograd.grad(outputs, inputs, grad_outputs, retain_graph=True,
                                         create_graph=create_graph, allow_unused=allow_unused)
         seeds = grad_outputs if isinstance(grad_outputs, (list, tuple)) else [grad_outputs]
