@@ -12,6 +12,7 @@ misses), throughput, peak memory of the server's process tree, and processes lef
 All traffic goes to 127.0.0.1; the run stops by itself.
 """
 import argparse
+import collections
 import json
 import os
 import random
@@ -53,7 +54,7 @@ def free_port():
 class Server:
     """gunicorn with the repository's config, on a free loopback port."""
 
-    def __init__(self, workers=2):
+    def __init__(self, workers=2, env=None):
         port = free_port()
         self.base = f"http://127.0.0.1:{port}"
         self.log = open(os.environ.get("AUTOGRAD_LOAD_LOG", os.devnull), "w")
@@ -66,7 +67,7 @@ class Server:
                  "AUTOGRAD_WORKERS": str(workers),
                  # one address plays a whole hall here
                  "AUTOGRAD_RATE_LIMIT": "100000 per minute",
-                 "AUTOGRAD_CLIENT_CPU_S_PER_MINUTE": "100000"})
+                 "AUTOGRAD_CLIENT_CPU_S_PER_MINUTE": "100000", **(env or {})})
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             try:
@@ -153,10 +154,22 @@ def alive(pid):
         return False
 
 
+def student_address(number):
+    """The address a student's proxy reports for it (X-Forwarded-For): a documentation address
+    (TEST-NET-3), only ever a header value; all traffic goes to 127.0.0.1."""
+    return f"203.0.113.{number % 250 + 1}"
+
+
 class Hall:
-    def __init__(self, base, students, seconds, think=(2.0, 8.0)):
+    """`proxy`: each student behind the proxy with its own X-Forwarded-For (the server trusts
+    one proxy); `at_once`: every student's first request at the start, thinking after it;
+    `hostile`: the share of hostile requests."""
+
+    def __init__(self, base, students, seconds, think=(2.0, 8.0), proxy=False, at_once=False,
+                 hostile=0.10):
         self.base, self.students, self.seconds, self.think = base, students, seconds, think
-        self.records = []                 # (kind, status or error, seconds)
+        self.proxy, self.at_once, self.hostile = proxy, at_once, hostile
+        self.records = []                 # (kind, status or error, seconds, first status)
         self.busy_answers = 0
         self.lock = threading.Lock()
 
@@ -172,13 +185,20 @@ class Hall:
     def student(self, deadline, number):
         chooser = random.Random(number)
         session = requests.Session()
+        if self.proxy:
+            session.headers["X-Forwarded-For"] = student_address(number)
+        first = self.at_once
         while time.monotonic() < deadline:
-            time.sleep(chooser.uniform(*self.think))
+            if not first:
+                time.sleep(chooser.uniform(*self.think))
+            first = False
             kind, method, path, payload = self.choose(chooser)
             self.send(session, kind, method, path, payload)
 
     def choose(self, chooser):
         roll = chooser.random()
+        if roll >= 0.90 and chooser.random() >= self.hostile / 0.10:
+            roll = chooser.uniform(0, 0.90)       # fewer hostile requests than one in ten
         example = chooser.choice(EXAMPLES)["source"]
         if roll < 0.45:
             return "lecture", "post", "/api/graph", {"json": {"source": example}}
@@ -195,7 +215,7 @@ class Hall:
 
     def send(self, session, kind, method, path, payload):
         started = time.monotonic()
-        outcome = None
+        outcome = first = None
         for _ in range(4):
             try:
                 answer = session.request(method, self.base + path, timeout=REQUEST_TIMEOUT_S,
@@ -208,6 +228,7 @@ class Hall:
                 time.sleep(0.5)               # a killed worker: the browser would retry
                 continue
             outcome = answer.status_code
+            first = first or answer.status_code
             if answer.status_code == 503 and "Retry-After" in answer.headers:
                 outcome = "503 with Retry-After"
                 with self.lock:
@@ -219,7 +240,7 @@ class Hall:
                 outcome = f"{answer.status_code} without problem+json"
             break
         with self.lock:
-            self.records.append((kind, outcome, time.monotonic() - started))
+            self.records.append((kind, outcome, time.monotonic() - started, first))
 
     def report(self):
         normal = [r for r in self.records if r[0] != "hostile"]
@@ -249,11 +270,15 @@ class Hall:
             "normal_lost": len(lost),
             "lost_examples": [str(r[:2]) for r in lost[:5]],
             "hostile_not_4xx": len(hostile_wrong),
+            # What a student sees without any retry: the first answer of each normal request.
+            "normal_not_200_first_try": sum(1 for r in normal if r[3] != 200),
+            "normal_first_try_statuses": dict(collections.Counter(str(r[3]) for r in normal)),
             "busy_503_retried": self.busy_answers,
             "latency_cache_hits (lecture, svg)": percentiles({"lecture", "svg"}),
             "latency_misses (fresh)": percentiles({"fresh"}),
             "latency_page": percentiles({"page"}),
             "latency_all": percentiles({"lecture", "svg", "fresh", "page", "hostile"}),
+            "latency_normal": percentiles({"lecture", "svg", "fresh", "page"}),
         }
 
 
@@ -273,21 +298,35 @@ def inject_faults(server, deadline, log):
             killed_worker = True
 
 
-def run(students=100, seconds=60, faults=False, workers=2, think=(2.0, 8.0)):
-    server = Server(workers)
+# As served in production behind one proxy: the app's own limits, each student its address.
+BEHIND_A_PROXY = {"AUTOGRAD_TRUSTED_PROXIES": "1", "AUTOGRAD_RATE_LIMIT": "",
+                  "AUTOGRAD_CLIENT_CPU_S_PER_MINUTE": ""}
+
+
+def run(students=100, seconds=60, faults=False, workers=2, think=(2.0, 8.0), proxy=False,
+        at_once=False, hostile=0.10):
+    """A hall of `students`; `proxy`: behind a proxy with the app's own limits (BEHIND_A_PROXY),
+    else one address with the limits raised; `faults`: "children" (evaluation children and a
+    worker killed) or "processes" (the fork server, a worker and dot killed, the evaluation cap
+    watched)."""
+    server = Server(workers, env=BEHIND_A_PROXY if proxy else None)
     peak = [0]
+    caps = {"fork_servers_max": 0, "evaluation_children_max": 0}
     stop_sampling = threading.Event()
 
     def sample():
-        while not stop_sampling.wait(0.5):
+        while not stop_sampling.wait(0.2):
             peak[0] = max(peak[0], server.memory_bytes())
+            watch_the_cap(server, caps)
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     fault_log = []
     if faults:
-        threading.Thread(target=inject_faults, daemon=True,
+        injector = inject_process_faults if faults == "processes" else inject_faults
+        threading.Thread(target=injector, daemon=True,
                          args=(server, time.monotonic() + seconds, fault_log)).start()
-    hall = Hall(server.base, students, seconds, think)
+    hall = Hall(server.base, students, seconds, think, proxy=proxy, at_once=at_once,
+                hostile=hostile)
     try:
         hall.run()
         # After the load (and the faults): the server must answer everyone again.
@@ -303,21 +342,61 @@ def run(students=100, seconds=60, faults=False, workers=2, think=(2.0, 8.0)):
     report.update({"students": students, "seconds": seconds,
                    "peak_memory_mib": round(peak[0] / 2**20, 1),
                    "healthy_after": healthy and all(status == 200 for status in after),
-                   "leftover_processes": len(leftover), "faults": fault_log})
+                   "leftover_processes": len(leftover), "faults": fault_log, **caps})
     return report
+
+
+def fork_servers(server):
+    """Fork servers in gunicorn's tree (their spare children carry the same command line)."""
+    servers = [pid for pid in server.tree() if b"webapp.sandbox.server" in read_cmdline(pid)]
+    return [pid for pid in servers if parent_of(pid) not in servers]
+
+
+def watch_the_cap(server, caps):
+    """The most fork servers, and children of one, seen at once (the machine's cap on
+    evaluations holds while there is one fork server with its bounded children)."""
+    servers = fork_servers(server)
+    caps["fork_servers_max"] = max(caps["fork_servers_max"], len(servers))
+    children = [pid for pid in server.tree() if parent_of(pid) in servers]
+    caps["evaluation_children_max"] = max(caps["evaluation_children_max"], len(children))
+
+
+def inject_process_faults(server, deadline, log):
+    """Kill the fork server (a third in), a gunicorn worker (two thirds in), and each dot
+    process seen, at most 3 (dot lives briefly beside a worker while it lays out)."""
+    started, span = time.monotonic(), deadline - time.monotonic()
+    plan = [(started + span / 3, "fork server"), (started + 2 * span / 3, "worker")]
+    dots = 0
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        if plan and time.monotonic() > plan[0][0]:
+            _, what = plan.pop(0)
+            victims = fork_servers(server) if what == "fork server" else server.workers()
+            if victims:
+                os.kill(victims[0], signal.SIGKILL)
+                log.append(what)
+        found = [pid for pid in server.tree() if read_cmdline(pid).startswith(b"dot")]
+        if found and dots < 3:
+            os.kill(found[0], signal.SIGKILL)
+            log.append("dot")
+            dots += 1
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--students", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--faults", action="store_true")
+    parser.add_argument("--faults", nargs="?", const="children", choices=("children", "processes"))
+    parser.add_argument("--burst", action="store_true",
+                        help="behind a proxy with the app's own limits, every student at once")
+    parser.add_argument("--hostile", type=float, default=0.10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--think", default="2,8", help="seconds between a student's actions")
     arguments = parser.parse_args()
     think = tuple(float(x) for x in arguments.think.split(","))
     print(json.dumps(run(arguments.students, arguments.seconds, arguments.faults,
-                         arguments.workers, think), indent=2))
+                         arguments.workers, think, proxy=arguments.burst,
+                         at_once=arguments.burst, hostile=arguments.hostile), indent=2))
 
 
 if __name__ == "__main__":

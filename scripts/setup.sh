@@ -32,7 +32,8 @@ if (( runtime_only )); then
 else
     # requirements-dev.txt includes requirements.txt, so both go into the stamp.
     requirements=(requirements-dev.txt requirements.txt constraints.txt)
-    packages=(graphviz fonts-noto-cjk libcairo2 libseccomp2 chromium)
+    # redis-server: tests/http/test_shared_rate_limits.py starts one of its own.
+    packages=(graphviz fonts-noto-cjk libcairo2 libseccomp2 chromium redis-server)
 fi
 
 # Two runs at once (say `./app.sh test` in two terminals) must not race in apt or pip:

@@ -10,6 +10,7 @@ from werkzeug.serving import make_server
 from tests.support.paths import SHARED
 from webapp import create_app
 from webapp.pipeline import cache
+from webapp.pool import supervisor
 from webapp.render import drawing
 
 LOCAL_HOST = "127.0.0.1"
@@ -28,6 +29,14 @@ def fresh_caches():
     yield
     cache.results.clear()
     drawing.layout.cache_clear()
+
+
+@pytest.fixture
+def drawing_in_process(monkeypatch):
+    """Drawings made on the request thread rather than in the drawing pool's processes, for
+    the tests that patch render's functions (a pool process would not see the patch)."""
+    monkeypatch.setitem(supervisor._shared, "pool", supervisor.DrawingPool(0))
+    monkeypatch.setitem(supervisor._shared, "pid", os.getpid())
 
 
 @pytest.fixture

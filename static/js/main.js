@@ -1,9 +1,10 @@
 // The page: wires the editor, the drawing, the player, the paths panel and the URL together.
 import {fetchGraphAndDrawing, fetchSvg} from "./graph/api.js";
-import {captionFor} from "./graph/caption.js";
+import {captionFor, drawingLabel} from "./graph/caption.js";
 import {ExportPanel} from "./graph/export.js";
 import {GraphView} from "./graph/graph-view.js";
-import {indexGraph, nodeName} from "./graph/model.js";
+import {GroupedPage} from "./graph/grouped-page.js";
+import {indexGraph} from "./graph/model.js";
 import {PathsPanel} from "./graph/paths-panel.js";
 import {BEFORE_START, Player} from "./graph/player.js";
 import {ZoomPan} from "./graph/zoom.js";
@@ -55,8 +56,12 @@ class App {
       onStep: (k) => this.drawStep(k),
       onPlayingChange: (playing) => this.showPlaying(playing),
     });
-    this.rule = new RulePanel($("rule-panel"));
-    this.lessons = new Lessons({urls: config.lessons, view: this.view});
+    this.grouped = new GroupedPage(this);  // groups drawn closed, opened on demand; search
+    this.rule = new RulePanel($("rule-panel"), $("step-note"));
+    this.lessons = new Lessons({urls: config.lessons, view: this.view, stage: {
+      stepMs: config.steps.step_ms, caption: $("caption"), follow: (els) => this.zoom.follow(els),
+      enter: () => { this.player.pause(); this.rule.clear();
+        this.rule.showNote(t("caption.note_tangent")); }}});
     this.paths = new PathsPanel({
       select: $("input-select"), formula: $("paths-formula"), check: $("paths-check"),
       summary: $("paths-summary"), list: $("path-list"), view: this.view,
@@ -84,9 +89,7 @@ class App {
       ...style};
   }
 
-  aspect() {
-    return panelAspect(this.direction);
-  }
+  aspect() { return panelAspect(this.direction); }
 
   setDrawingStyle(style) {
     this.drawingStyle = style;
@@ -181,9 +184,7 @@ class App {
     showGraph(reducedMotion());
   }
 
-  toStepper() {
-    toStepper();
-  }
+  toStepper() { toStepper(); }
 
   fetchGraphAndDrawing(source) {
     this.drawnAspect = this.aspect().aspect;
@@ -206,6 +207,7 @@ class App {
     this.view.clear();
     this.zoom.detach();
     this.paths.load(null);
+    this.grouped.load(null, null);
     this.player.load(0);
     $("graph-empty").hidden = false;
     $("graph-empty").textContent = t("graph.empty");
@@ -230,6 +232,7 @@ class App {
     } else {
       $("graph-empty").textContent = t("graph.not_drawn", {detail: svgError?.message ?? ""});
     }
+    this.grouped.load(this.index, drawn ? this.view.svg : null);
     this.paths.load(this.index);
     this.lessons.load(this.index, recorded ? this.source : null);
     showOutput(doc);
@@ -244,6 +247,7 @@ class App {
       const svgText = await fetchSvg(this.urls, this.source, this.drawingOptions());
       if (!this.view.show(svgText)) return;
       this.zoom.attach(this.view.svg);
+      this.grouped.reload(this.view.svg);
       this.drawStep(this.player.step);
       this.paths.render();
     } catch (error) {
@@ -253,12 +257,10 @@ class App {
 
   drawStep(k) {
     if (!this.index) return;
+    this.lessons.forward.leave();  // the page's own stepping (Home too) ends forward mode
     this.view.setStep(k, this.index);
     this.zoom.follow(this.view.activeElements());
-    this.view.svg?.setAttribute("aria-label", t("graph.drawing", {
-      nodes: this.index.nodes.size, edges: this.index.edges.size,
-      output: nodeName(this.index.nodes.get(this.index.doc.output)),
-    }));
+    this.view.svg?.setAttribute("aria-label", drawingLabel(this.index));
     showStep(k, this.index.timeline.length);
     $("caption").textContent = captionFor(this.index, k);
     this.rule.show(this.index, k);
@@ -271,9 +273,7 @@ class App {
       theme: this.theme, lang: language(), direction: this.direction, ...this.aspect()});
   }
 
-  showPlaying(playing) {
-    showPlaying(playing);
-  }
+  showPlaying(playing) { showPlaying(playing); }
 }
 
 async function start() {

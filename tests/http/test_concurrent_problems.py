@@ -48,7 +48,8 @@ def assert_same_answer(first, second):
     assert first.headers.get("Retry-After") == second.headers.get("Retry-After")
 
 
-def test_a_too_large_export_is_422_for_both(app, client, second_waits, monkeypatch):
+def test_a_too_large_export_is_422_for_both(app, client, second_waits, monkeypatch,
+                                            drawing_in_process):
     document = client.get("/api/graph.json", query_string={"source": LONG_CHAIN})
     assert document.status_code == 200, document.json     # cached: only the PDF is shared
     steps, graph = len(document.json["timeline"]), document.json["graph"]

@@ -60,7 +60,7 @@ def test_japanese_png_shows_glyphs_not_boxes(client, doc):
     """The Japanese words render as glyphs: the same drawing with characters that no font
     has (drawn as the missing-glyph box) looks different."""
     japanese = image(export(client, "/api/graph.png", lang="ja").data)
-    svg = render.to_svg(doc, lang="ja")
+    svg = raster.framed(render.to_svg(doc, lang="ja"))   # the export's margins too
     assert "勾配" in svg and "局所微分" in svg
     boxes = svg.replace("勾配", MISSING_GLYPHS).replace("局所微分", MISSING_GLYPHS * 2)
     missing = image(cairosvg.svg2png(bytestring=boxes.encode()))
@@ -114,7 +114,7 @@ def test_pdf_bad_parameters_are_400(client, parameters, detail):
     assert_problem(response, 400, detail=detail)
 
 
-def test_pdf_of_too_many_steps_is_refused_with_the_limit(client, monkeypatch):
+def test_pdf_of_too_many_steps_is_refused_with_the_limit(client, monkeypatch, drawing_in_process):
     monkeypatch.setattr(raster, "MAX_PDF_STEP_WORK", 10)
     uncached = SIN_EXP + "# not the program of the other tests (renderings are cached)\n"
     response = client.get("/api/graph.pdf", query_string={"source": uncached, "pages": "steps"})
@@ -143,8 +143,8 @@ def test_gif_frames_are_the_static_steps(doc, step):
     """The layered frames look like render.to_svg(step=k) drawn whole."""
     gif = image(raster.to_gif(doc))
     gif.seek(step + 1 if step >= 0 else gif.n_frames - 1)
-    whole = image(cairosvg.svg2png(bytestring=render.to_svg(
-        doc, step=step if step >= 0 else len(doc["timeline"]) - 1).encode()))
+    whole = image(cairosvg.svg2png(bytestring=raster.framed(render.to_svg(
+        doc, step=step if step >= 0 else len(doc["timeline"]) - 1)).encode()))
     assert gif.size == whole.size
     assert differs(gif, whole) < 1.0
 

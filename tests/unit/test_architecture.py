@@ -13,7 +13,7 @@ import networkx as nx
 import pytest
 
 WEBAPP = Path(__file__).resolve().parents[2] / "webapp"
-STAGES = {"core", "language", "execution", "sandbox", "graph", "render", "pipeline", "web"}
+STAGES = {"core", "language", "execution", "sandbox", "graph", "render", "pool", "pipeline", "web"}
 MAX_MODULE_LINES = 300
 MAX_FUNCTION_LINES = 40
 

@@ -162,3 +162,30 @@ def test_a_drawing_that_could_not_be_made_is_kept_briefly(problem):
     with pytest.raises(NotDrawable):
         cache.get_or_compute("dense", counted(problem, calls))
     assert len(calls) == 2
+
+
+def test_waiters_compute_for_themselves_when_the_computing_client_went_away(monkeypatch):
+    from tests.support.waiting import watch_waiters
+    from webapp.core.errors import ClientGone
+    waiting = watch_waiters(monkeypatch)
+    results = ResultCache(1 << 20)
+    started, release = threading.Event(), threading.Event()
+    outcomes = []
+
+    def cancelled():
+        started.set()
+        release.wait(10)
+        raise ClientGone("gone")
+
+    first = threading.Thread(target=lambda: outcomes.append(
+        pytest.raises(ClientGone, results.get_or_compute, "key", cancelled)))
+    first.start()
+    started.wait(10)
+    second = threading.Thread(target=lambda: outcomes.append(
+        results.get_or_compute("key", lambda: "drawn")))
+    second.start()
+    assert waiting.wait(10)            # the second waits for the first's flight
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert "drawn" in outcomes and results.get_or_compute("key", lambda: "again") == "drawn"

@@ -109,3 +109,75 @@ def test_a_broadcast_scalar_operand_is_handled():
                    "s = torch.tensor(0.6, requires_grad=True)\nz = (x * s).sum()\n")
     result = forward_mode.tangents(doc, "s")
     assert math.isclose(result["output_tangent"], 1.5, rel_tol=1e-6)
+
+
+# The lecture's programs run by PyTorch directly in forward mode: each leaf made with
+# requires_grad=True becomes a dual tensor (tangent one-hot at the chosen entry for the chosen
+# leaf, zero for the others), so every variable the program binds carries PyTorch's tangent.
+FORWARD_AD_PROGRAMS = ("sin_exp", "chain", "vector", "matrix_sum", "two_vars", "exercise_3_2",
+                       "exercise_3_3", "branch", "sum_sin", "t_xy", "paths_uv", "difficult")
+
+
+def forward_ad_run(source, chosen_index, entry):
+    """{variable name: PyTorch's tangent} of the program's globals, seeding the chosen_index-th
+    leaf that requires grad (in creation order) at `entry`."""
+    original, made = torch.tensor, []
+
+    def tensor(*args, requires_grad=False, **kwargs):
+        primal = original(*args, **kwargs)
+        if not requires_grad:
+            return primal
+        direction = torch.zeros_like(primal)
+        if len(made) == chosen_index:
+            direction.view(-1)[entry] = 1.0
+        made.append(fwAD.make_dual(primal, direction))
+        return made[-1]
+
+    scope = {"__name__": "__student__", "torch": torch}
+    torch.manual_seed(0)
+    with fwAD.dual_level():
+        torch.tensor = tensor
+        try:
+            exec(compile(until_backward(source), "<lecture program>", "exec"), scope)
+        finally:
+            torch.tensor = original
+        return {name: tangent_of(value) for name, value in scope.items()
+                if isinstance(value, torch.Tensor)}
+
+
+def until_backward(source):
+    """The program up to its backward call: what the graph shows (the repo's own text)."""
+    lines = source.splitlines()
+    end = next(i for i, line in enumerate(lines) if ".backward(" in line)
+    return "\n".join(lines[:end]) + "\n"
+
+
+def tangent_of(value):
+    tangent = fwAD.unpack_dual(value).tangent
+    return torch.zeros_like(value) if tangent is None else tangent.detach().clone()
+
+
+@pytest.mark.parametrize("program", FORWARD_AD_PROGRAMS)
+def test_every_named_tangent_and_flow_equals_forward_ad(lecture_examples, program):
+    source = next(e for e in lecture_examples if e["id"] == program)["source"]
+    doc = document_of(source)
+    nodes = {n["id"]: n for n in doc["graph"]["nodes"]}
+    names = [n["name"] for n in nodes.values()]
+    inputs = sorted((n for n in nodes.values() if n["kind"] == "input"),
+                    key=lambda n: int(n["id"][1:]))
+    compared = 0
+    for index, node in enumerate(inputs):
+        for entry in range(math.prod(node["shape"])):
+            expected = forward_ad_run(source, index, entry)
+            result = forward_mode.tangents(doc, node["id"], entry)
+            for node_id, tangent in result["tangents"].items():
+                name = nodes[node_id]["name"]
+                if name in expected and names.count(name) == 1:
+                    assert close(tangent, expected[name].tolist(), rel=1e-5, abs_=1e-6), \
+                        (program, name, entry)
+                    compared += 1
+            # Each step's edges' flows add up to the step's node's tangent.
+            for step in result["timeline"]:
+                total = [sum(v) for v in zip(*(flat(result["flows"][e]) for e in step["edges"]))]
+                assert close(total, flat(result["tangents"][step["node"]]), rel=1e-9, abs_=1e-12)
+    assert compared >= 2, program

@@ -117,6 +117,29 @@ class ExportTooLarge(NotDrawable):
     status, slug, title = 422, "export-too-large", "The export would take too long"
 
 
+class DrawingLimit(NotDrawable):
+    """A drawing or encoding job passed one of limits.RENDER_*, named in its `limit` member
+    (its detail is catalogued, so it is written in the answer's language)."""
+    status, slug, title = 422, "drawing-limit", "The drawing hit a limit"
+
+    @classmethod
+    def named(cls, limit_name, message_id, **fields):
+        return cls(messages.text(message_id, **fields), notes=[(None, None, message_id, fields)],
+                   extra={"limit": limit_name})
+
+
+class DrawingInterrupted(ProblemError):
+    """The process drawing the answer was lost (killed, crashed): not the request's fault."""
+    status, slug, title = 503, "drawing-interrupted", "The drawing was interrupted"
+    retry_after = limits.RETRY_AFTER_S
+
+
+class ClientGone(ProblemError):
+    """The client closed its connection while its drawing was being made (nginx's 499): the
+    work was cancelled and nobody reads this answer."""
+    status, slug, title = 499, "client-gone", "The client closed the connection"
+
+
 class SyntaxProblem(ProblemError):
     status, slug, title = 400, "syntax-error", "The program does not parse"
 
@@ -161,6 +184,10 @@ class StarvedOfTime(ProblemError):
 class SandboxUnavailable(ProblemError):
     status, slug, title = 503, "sandbox-unavailable", "The evaluation service is starting"
     retry_after = limits.RETRY_AFTER_S
+
+
+class QueryTooLong(ProblemError):
+    status, slug, title = 414, "query-too-long", "The address is too long"
 
 
 class RateLimited(ProblemError):

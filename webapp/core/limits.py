@@ -14,6 +14,15 @@ MAX_SEQUENTIAL_LAYERS = 1_000     # layers one nn.Sequential holds (a nested one
 MAX_LAZY_NESTING = 200            # generators, zip and enumerate each pulling from the next
 MAX_STDOUT_CHARS = 65_536         # print output kept; the rest is cut with a warning
 
+# The address of a GET (a drawing's or export's link): its query string, in bytes as sent
+# (percent-encoded). It must fit, with the path and the method, in gunicorn's longest request
+# line (LONGEST_REQUEST_LINE, its own maximum), so that the app, not gunicorn, answers every
+# over-long address with problem+json. An ASCII program of MAX_SOURCE_CHARS fits when fewer than
+# about a third of its characters need %XX; a longer one is POSTed (/api/graph), and the page
+# keeps programs in its links' #fragment, which never reaches the server.
+MAX_QUERY_BYTES = 8_000
+LONGEST_REQUEST_LINE = 8_190
+
 # Tensors.
 MAX_TENSOR_ELEMENTS = 100_000
 MAX_TENSOR_DIMS = 6
@@ -72,3 +81,17 @@ RETRY_AFTER_S = 2
 MAX_REPORTED_PROBLEMS = 20        # refused constructs listed in one answer (all are counted)
 MAX_FORMAT_WIDTH = 100            # f"{x:100}", "{:>100}".format(x)
 MAX_FORMAT_PRECISION = 20         # f"{x:.20f}": more than float64 has digits for
+
+# Drawing and encoding in the web tier (webapp/pool): layout, SVG, PNG/PDF/GIF, the torchviz
+# view and large JSON answers run in a few worker processes beside each web worker, never on
+# the request thread, each job under these limits (then 422 naming the limit, or 503 when the
+# process was lost for another reason). The exports' own size limits (render/raster.py) keep
+# ordinary requests well inside them; these stop whatever those do not foresee.
+RENDER_PROCESSES = 2              # per web worker: a long export beside the common small SVG
+RENDER_CPU_LIMIT_S = 15           # RLIMIT_CPU for one job (whole seconds), then SIGXCPU
+RENDER_MEMORY_BYTES = 384 * 1024 * 1024   # RLIMIT_AS beyond what a process has after import
+RENDER_WALL_LIMIT_S = 25.0        # one job, killed after this (two layouts of 5 s fit twice)
+RENDER_QUEUE_WAIT_S = 10.0        # waiting for a free process, then 503 with Retry-After
+# A graph document whose pickled form is larger than this is encoded as JSON in the pool
+# (json.dumps writes floats ~100x slower than pickle: 6 s for 54 MB of tensor values).
+INLINE_JSON_MAX_BYTES = 256 * 1024

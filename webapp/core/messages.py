@@ -9,6 +9,12 @@ MESSAGES = {
     "source-too-long": {
         "en": "The program has {chars} characters; the limit is {limit}.",
         "ja": "プログラムが {chars} 文字あります。上限は {limit} 文字です。"},
+    "query-too-long": {
+        "en": "The address has {bytes} bytes after '?'; the limit is {limit}. Send the program "
+              "in a POST to /api/graph, or share it with the page's link (which keeps it after "
+              "'#').",
+        "ja": "アドレスの '?' 以降が {bytes} バイトあります。上限は {limit} バイトです。プログラムは "
+              "POST で /api/graph に送るか、ページのリンク ('#' 以降に保存されます) で共有してください。"},
     "too-many-statements": {
         "en": "The program has more than {limit} statements.",
         "ja": "プログラムの文が {limit} 個を超えています。"},
@@ -204,6 +210,31 @@ MESSAGES = {
     "import-name-not-allowed": {
         "en": "'{name}' cannot be imported from {module}; it offers {names}.",
         "ja": "{module} から '{name}' は import できません。使えるのは {names} です。"},
+    "drawing-cpu-limit": {
+        "en": "Drawing this used {limit} s of processor time (RENDER_CPU_LIMIT_S) and was "
+              "stopped. Ask for a smaller scale, one step, the SVG or the JSON instead.",
+        "ja": "この図の作成が処理時間の上限 {limit} 秒 (RENDER_CPU_LIMIT_S) に達したため中止しました。"
+              "小さい scale、1 ステップだけ、SVG か JSON を指定してください。"},
+    "drawing-memory-limit": {
+        "en": "Drawing this needed more than {limit} MB of memory (RENDER_MEMORY_BYTES) and "
+              "was stopped. Ask for a smaller scale, one step, the SVG or the JSON instead.",
+        "ja": "この図の作成がメモリの上限 {limit} MB (RENDER_MEMORY_BYTES) を超えたため中止しました。"
+              "小さい scale、1 ステップだけ、SVG か JSON を指定してください。"},
+    "drawing-wall-limit": {
+        "en": "Drawing this took longer than {limit} s (RENDER_WALL_LIMIT_S) and was stopped. "
+              "Ask for a smaller scale, one step, the SVG or the JSON instead.",
+        "ja": "この図の作成が時間の上限 {limit} 秒 (RENDER_WALL_LIMIT_S) を超えたため中止しました。"
+              "小さい scale、1 ステップだけ、SVG か JSON を指定してください。"},
+    "drawing-queue-full": {
+        "en": "Every drawing process is busy (waited {limit} s, RENDER_QUEUE_WAIT_S); try "
+              "again in a moment.",
+        "ja": "図を作るプロセスがすべて使用中です ({limit} 秒待ちました、RENDER_QUEUE_WAIT_S)。"
+              "少し待ってからもう一度試してください。"},
+    "drawing-interrupted": {
+        "en": "The process drawing this answer stopped unexpectedly; it has been replaced, "
+              "try again.",
+        "ja": "この図を作っていたプロセスが予期せず停止しました。新しいプロセスに置き換えたので、"
+              "もう一度試してください。"},
 }
 
 

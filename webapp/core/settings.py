@@ -29,9 +29,10 @@ SETTINGS = (
     Setting("AUTOGRAD_RATE_LIMIT", "300 per minute;20 per second",
             "Per-client limit on the API's evaluating endpoints (Flask-Limiter syntax). A whole "
             "lecture hall behind one address must fit in it."),
-    Setting("AUTOGRAD_RATE_LIMIT_STORAGE", "memory://",
-            "Where rate-limit counters live: memory:// (per worker) or e.g. "
-            "redis://host:6379 to share them between workers and machines."),
+    Setting("AUTOGRAD_RATE_LIMIT_STORAGE", "",
+            "Where rate-limit counters live: e.g. redis://host:6379 to share them between "
+            "machines. Empty: under gunicorn, one file for all workers of the machine "
+            "(sqlite:///..., made by the master); in a single process, memory://."),
     Setting("AUTOGRAD_TRUSTED_PROXIES", "0",
             "How many reverse proxies in front of the app set X-Forwarded-For (and -Proto, "
             "-Host); their headers are trusted for the client's address."),
@@ -42,6 +43,10 @@ SETTINGS = (
             "Processor seconds one client's programs may use in a sliding minute (then 429 "
             "until they may again); empty: webapp/core/limits.py's CLIENT_CPU_S_PER_MINUTE. "
             "Read by the fork server. A whole lecture hall behind one address must fit in it."),
+    Setting("AUTOGRAD_RENDER_PROCESSES", "",
+            "Drawing processes per worker (layout, PNG/PDF/GIF, large JSON; webapp/pool); "
+            "empty: webapp/core/limits.py's RENDER_PROCESSES; 0 draws on the request thread, "
+            "without the pool's limits (debugging only)."),
     Setting("AUTOGRAD_MAX_REQUEST_BYTES", "65536", "Largest request body accepted (413 above)."),
 )
 

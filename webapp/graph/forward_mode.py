@@ -3,7 +3,8 @@
 `tangents(document, input_id, entry=0)` seeds the chosen input entry with tangent 1 (every other
 input with 0) and walks the nodes in id (topological) order: each op node's tangent is the sum,
 over its incoming edges, of the edge's local Jacobian times the source's tangent (a
-Jacobian-vector product). One such pass gives d output / d (that one input entry); the full
+Jacobian-vector product), and each used edge's own part of that sum (its `flows`, what the
+page writes on the edge). One such pass gives d output / d (that one input entry); the full
 gradient needs one pass per input entry, where reverse mode needed one backward pass for a
 scalar output. Plain Python on the graph JSON (docs/graph-json.md); no torch here.
 """
@@ -17,9 +18,11 @@ def tangents(document, input_id=None, entry=0):
     inputs = [node for node in nodes.values() if node["kind"] == "input"]
     chosen = choose(inputs, input_id, entry)
     incoming = {}
+    edges_by_id = {edge["id"]: edge for edge in document["graph"]["edges"]}
     for edge in document["graph"]["edges"]:
         incoming.setdefault(edge["target"], []).append(edge)
     flat = {}                      # node id -> flat tangent (list), or None when unknown
+    flows = {}                     # edge id -> flat J(edge) · tangent(source), or None
     steps = []
     for node_id in sorted(nodes, key=lambda n: int(n[1:])):
         node = nodes[node_id]
@@ -30,13 +33,15 @@ def tangents(document, input_id=None, entry=0):
         edges = [e for e in incoming.get(node_id, []) if not e["constant"]]
         used = [e for e in edges if flat[e["source"]] is None or any(flat[e["source"]])]
         size = size if size is not None else size_from_edges(edges, nodes, flat)
-        flat[node_id] = tangent_of(size, used, nodes, flat)
+        flat[node_id] = tangent_of(size, used, flat, flows)
         if used:
             steps.append({"phase": "tangent", "node": node_id, "edges": [e["id"] for e in used]})
     output = document["output"]
     count = sum(numel(node) or 0 for node in inputs)
     return {"input": chosen["id"], "entry": entry,
             "tangents": {k: nest(v, nodes[k]["shape"]) for k, v in flat.items()},
+            "flows": {k: nest(v, nodes[edges_by_id[k]["target"]]["shape"])
+                      for k, v in flows.items()},
             "timeline": steps, "output_tangent": nest(flat[output], nodes[output]["shape"]),
             "grad": entry_of(chosen["grad"], entry),
             "passes": {"forward_mode": count,
@@ -69,21 +74,25 @@ def size_from_edges(edges, nodes, flat):
     return None
 
 
-def tangent_of(size, used, nodes, flat):
-    """Sum over the used edges of J(edge) · tangent(source); None if a Jacobian is unknown."""
-    if size is None:
-        return None
-    total = zeros(size)
+def tangent_of(size, used, flat, flows):
+    """Sum over the used edges of J(edge) · tangent(source), each term kept in `flows`; None
+    if a Jacobian is unknown."""
     for edge in used:
-        tangent = flat[edge["source"]]
-        if tangent is None:
-            return None
-        jacobian = matrix(edge["local"], size, len(tangent))
-        if jacobian is None:
-            return None
-        for i, row in enumerate(jacobian):
-            total[i] += sum(j * t for j, t in zip(row, tangent))
-    return total
+        flows[edge["id"]] = edge_flow(size, edge, flat[edge["source"]])
+    parts = [flows[edge["id"]] for edge in used]
+    if size is None or any(part is None for part in parts):
+        return None
+    return [sum(column) for column in zip(*parts)] if parts else zeros(size)
+
+
+def edge_flow(size, edge, tangent):
+    """J(edge) · tangent(source), flat, or None when the size or the Jacobian is unknown."""
+    if size is None or tangent is None:
+        return None
+    jacobian = matrix(edge["local"], size, len(tangent))
+    if jacobian is None:
+        return None
+    return [sum(j * t for j, t in zip(row, tangent)) for row in jacobian]
 
 
 def matrix(local, rows, columns):

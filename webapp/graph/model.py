@@ -12,6 +12,7 @@ import networkx as nx
 from webapp.core import limits
 from webapp.core.jsonsafe import json_safe
 from webapp.graph import higher_order, saved
+from webapp.graph.groups import groups_of
 
 NODE_FIELDS = ("kind", "label", "op", "name", "shape", "dtype", "value", "grad", "saved",
                "saved_bytes", "backward_pass", "derivative", "gradient")
@@ -35,14 +36,29 @@ def build(answer):
 
 def graph_part(trace, graph=None):
     """The part of a document that is one graph: graph, output, backward, paths, timeline,
-    saved_memory (a gradient's graph in `higher_order` has these too)."""
+    groups, saved_memory (a gradient's graph in `higher_order` has these too)."""
     graph = to_networkx(trace) if graph is None else graph
     part = {"graph": nx.node_link_data(graph, edges="edges"), "output": graph.graph["output"],
             "backward": dict(trace["backward"]), "paths": paths_to_output(graph),
             "timeline": timeline(graph), "saved_memory": saved.memory(trace)}
     part["graph"]["graph"] = {}
+    part["graph"].pop("keys", None)
     part["graph"]["edges"].sort(key=lambda edge: index(edge["id"]))
+    add_groups(part, graph, trace)
     return part
+
+
+def add_groups(document, graph, trace):
+    nodes = document["graph"]["nodes"]
+    sources = [[index(s) for s in graph.predecessors(node["id"])] for node in nodes]
+    output = graph.graph["output"]
+    raw = {node["key"]: node for node in trace["nodes"]}
+    groups, where = groups_of([raw[key] for key in graph.graph["keys"]], sources,
+                              None if output is None else index(output),
+                              trace.get("groups", []))
+    for node, group in zip(nodes, where):
+        node["group"] = group
+    document["groups"] = groups
 
 
 def to_networkx(trace):
@@ -62,7 +78,7 @@ def to_networkx(trace):
     keys = list(nx.lexicographical_topological_sort(raw, key=sort_key))
     ids = {key: f"n{i}" for i, key in enumerate(keys)}
 
-    graph = nx.DiGraph(output=ids.get(trace["output"]))     # None: no graph was recorded
+    graph = nx.DiGraph(output=ids.get(trace["output"]), keys=keys)  # None: no graph recorded
     for key in keys:
         attributes = raw.nodes[key]
         graph.add_node(ids[key], **{f: attributes.get(f) for f in NODE_FIELDS},

@@ -9,6 +9,7 @@ from webapp.core import limits
 
 NODE_ID = {"type": "string", "pattern": "^n[0-9]+$"}
 EDGE_ID = {"type": "string", "pattern": "^e[0-9]+$"}
+GROUP_ID = {"type": "string", "pattern": "^g[0-9]+$"}
 SPECIAL_NUMBER = {"enum": ["NaN", "Infinity", "-Infinity"],
                   "description": "A float that JSON cannot hold as a number."}
 NUMBER = {"anyOf": [{"type": "number"}, SPECIAL_NUMBER]}
@@ -38,7 +39,7 @@ SCHEMAS = {
         "description": "A value: an input (leaf that requires grad), a constant, or the "
                        "result of one recorded autograd operation.",
         "required": ["id", "kind", "label", "op", "name", "shape", "dtype", "value", "grad",
-                     "is_output"],
+                     "is_output", "group"],
         "properties": {
             "id": NODE_ID,
             "kind": {"enum": ["input", "constant", "op"]},
@@ -51,6 +52,8 @@ SCHEMAS = {
             "value": ref("Value"),
             "grad": {**ref("Value"), "description": "d output / d node after backward."},
             "is_output": {"type": "boolean"},
+            "group": {"anyOf": [GROUP_ID, {"type": "null"}], "description": "The innermost "
+                      "call or iteration the node is in (never a series); null at the top."},
         },
     },
     "Edge": {
@@ -92,6 +95,42 @@ SCHEMAS = {
                  "The node's grad is the sum of what flowed back along these edges."),
         ],
     },
+    "Group": {
+        "type": "object",
+        "description": "A call of one of the program's functions, one loop iteration, or a "
+                       "series of consecutive identical iterations of one loop "
+                       "(docs/graph-json.md, Groups). Listed in pre-order: a parent before "
+                       "its children, siblings by their first node.",
+        "required": ["id", "kind", "label", "parent", "children", "nodes", "inputs",
+                     "outputs", "line"],
+        "properties": {
+            "id": GROUP_ID,
+            "kind": {"enum": ["call", "iteration", "series"]},
+            "label": {"type": "string", "description": "call: the function's name (lambda "
+                      "for a lambda); iteration: `i = 3` or `iteration 3`; series: the loop's "
+                      "header, `for i in range(200)`."},
+            "parent": {"anyOf": [GROUP_ID, {"type": "null"}]},
+            "children": {"type": "array", "items": GROUP_ID},
+            "nodes": {"type": "array", "items": NODE_ID, "minItems": 1,
+                      "description": "Every node inside, sub-groups' included, by id."},
+            "inputs": {"type": "array", "items": NODE_ID, "description": "Nodes outside "
+                       "with an edge into the group (its arguments as the graph uses them)."},
+            "outputs": {"type": "array", "items": NODE_ID, "description": "Nodes inside "
+                        "with an edge leaving the group, or the output (its results)."},
+            "line": {"type": ["integer", "null"], "minimum": 1, "description": "call: the "
+                     "line of the call; iteration and series: the loop's line."},
+            "function": {"type": "string", "description": "call: Python's qualified name."},
+            "parameters": {"type": "array", "items": {"type": "string"}},
+            "loop": {"type": "integer", "minimum": 0, "description": "iteration, series: "
+                     "which run of a loop (0, 1, ... in order of first group)."},
+            "header": {"type": "string"},
+            "index": {"type": "integer", "minimum": 0, "description": "iteration: which "
+                      "pass of the loop's body, from 0."},
+            "count": {"type": "integer", "minimum": 2, "description": "series: how many "
+                      "iterations (its children)."},
+            "first": GROUP_ID, "last": GROUP_ID,
+        },
+    },
     "Backward": {
         "type": "object",
         "description": "Which `.backward()` call the graph's numbers belong to.",
@@ -112,7 +151,7 @@ SCHEMAS = {
         "title": "Autograd graph, version 1",
         "description": "docs/graph-json.md. `graph` is networkx's node_link_data.",
         "required": ["version", "graph", "output", "backward", "paths", "timeline", "stdout",
-                     "warnings", "no_graph"],
+                     "warnings", "no_graph", "groups"],
         "properties": {
             "version": {"const": 1},
             "graph": {
@@ -132,6 +171,7 @@ SCHEMAS = {
             "paths": {"type": "object", "propertyNames": NODE_ID,
                       "additionalProperties": ref("Paths")},
             "timeline": {"type": "array", "items": ref("TimelineStep")},
+            "groups": {"type": "array", "items": ref("Group")},
             "stdout": {"type": "string"},
             "warnings": {"type": "array", "items": {"type": "string"}},
             "no_graph": {"enum": [None, "plain-numbers", "no-requires-grad",
@@ -200,7 +240,7 @@ SCHEMAS["Node"]["properties"].update({
                  "description": "This node is the gradient `index` of backward call `call` "
                               "(an entry of higher_order)."},
 })
-GRAPH_PART = ("graph", "output", "backward", "paths", "timeline", "saved_memory")
+GRAPH_PART = ("graph", "output", "backward", "paths", "timeline", "groups", "saved_memory")
 SCHEMAS["Graph"]["required"] += ["saved_memory", "higher_order"]
 SCHEMAS["Graph"]["properties"]["saved_memory"] = ref("SavedMemory")
 SCHEMAS["GradientGraph"] = {

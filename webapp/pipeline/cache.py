@@ -9,7 +9,7 @@ about the whole budget may fit next time), and one the server was too busy to fi
 kept at all.
 """
 import collections
-import json
+import pickle
 import threading
 import time
 
@@ -21,13 +21,19 @@ DETERMINISTIC_PROBLEMS = {"not-allowed", "syntax-error", "too-large", "run-faile
 # is the program's own work, but the same work measures a little differently each run; a
 # drawing that could not be made in time ("not-drawable", "export-too-large") depends on the
 # machine's load too, but a rush of the same request must not lay it out again and again.
-BRIEF_PROBLEMS_TTL_S = {"time-limit": 10.0, "not-drawable": 30.0, "export-too-large": 30.0}
+BRIEF_PROBLEMS_TTL_S = {"time-limit": 10.0, "not-drawable": 30.0, "export-too-large": 30.0,
+                        "drawing-limit": 30.0}
+# Outcomes of the computing request alone: its client left and its drawing was cancelled. The
+# requests that waited for it compute for themselves instead.
+RETRIED_PROBLEMS = {"client-gone"}
 
 
 def size_of(value):
+    """About how many bytes `value` holds: its length, or its pickle's (pickle, not json:
+    json.dumps of a document with large tensors takes seconds, pickling a few hundredths)."""
     if isinstance(value, (bytes, str)):
         return len(value)
-    return len(json.dumps(value))
+    return len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 class Flight:
@@ -55,21 +61,35 @@ class ResultCache:
         """The cached value for `key`, or `compute()`'s. Requests that arrive while it is being
         computed wait for it and share its outcome, a raised problem included (they came in
         the same rush); only deterministic problems are kept for later requests."""
+        while True:
+            role, found = self._claim(key)
+            if role == "kept":
+                return self._unpack(found)
+            if role == "compute":
+                return self._compute(key, found, compute)
+            found.done.wait()
+            if not (isinstance(found.outcome, ProblemError)
+                    and found.outcome.slug in RETRIED_PROBLEMS):
+                return self._unpack(found.outcome)
+
+    def _claim(self, key):
+        """("kept", the entry), ("wait", the Flight computing it), or ("compute", a new
+        Flight) for the request that is to compute it."""
         with self.lock:
             if key in self.entries and self.entries[key][2] < self.clock():
                 self._evict(key)
             if key in self.entries:
                 self.entries.move_to_end(key)
                 self.hits += 1
-                return self._unpack(self.entries[key][0])
+                return "kept", self.entries[key][0]
             flight = self.in_flight.get(key)
-            computing = flight is None
-            if computing:
-                flight = self.in_flight[key] = Flight()
-                self.misses += 1
-        if not computing:
-            flight.done.wait()
-            return self._unpack(flight.outcome)
+            if flight is not None:
+                return "wait", flight
+            flight = self.in_flight[key] = Flight()
+            self.misses += 1
+            return "compute", flight
+
+    def _compute(self, key, flight, compute):
         try:
             flight.outcome = compute()
         except ProblemError as problem:

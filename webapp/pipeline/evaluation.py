@@ -5,11 +5,16 @@ The one way to the sandbox (`evaluated`), which the API, every rendering and the
 so that anything the page shows, the JSON holds. Results are cached (`cache.results`): the same
 program and options cost one evaluation, and `rendering` caches what is drawn from a document.
 """
+import pickle
+
 from webapp import language
+from webapp.core import limits
 from webapp.core.errors import ProblemError
 from webapp.core.jsonsafe import json_safe
 from webapp.graph import model as graph
 from webapp.pipeline.cache import results
+from webapp.pool import jobs
+from webapp.pool.supervisor import shared_pool
 from webapp.sandbox.client import current_client, shared_sandbox
 
 
@@ -18,6 +23,18 @@ def graph_document(source, output=None, seed=0):
     return results.get_or_compute(
         ("graph", source, output, seed),
         lambda: graph.build(evaluated(program_request(source, output, seed))))
+
+
+def graph_json(source, output=None, seed=0):
+    """The graph document as the API's JSON (bytes), encoded once and cached; a large one is
+    encoded in the drawing pool, under its limits (json.dumps of a document holding large
+    tensors takes seconds, pickling it to the pool a few hundredths)."""
+    def encoded():
+        document = graph_document(source, output=output, seed=seed)
+        if len(pickle.dumps(document)) > limits.INLINE_JSON_MAX_BYTES:
+            return shared_pool().run("graph-json", document)
+        return jobs.graph_json(document)
+    return results.get_or_compute(("graph-json", source, output, seed), encoded)
 
 
 def rendering(kind, source, output, seed, options, draw):

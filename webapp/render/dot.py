@@ -12,6 +12,7 @@ for text a user typed. Here every string goes through `dot_string`, nothing else
 import re
 from dataclasses import dataclass, field
 
+from webapp.render.ranks import longest_path_ranks
 from webapp.render.theme import THEMES
 
 FONT = "Noto Sans CJK JP"
@@ -23,7 +24,10 @@ WORDS = {
     "ja": {"grad": "勾配", "local": "局所微分"},
 }
 SPECIAL_NUMBERS = {"NaN": "NaN", "Infinity": "∞", "-Infinity": "−∞"}
-ELEMENT_ID = re.compile(r"[ne][0-9]{1,9}")
+# n3, e5; in the views of a grouped graph (render.views) also g2, its ports g2.n0 and merged
+# edges between drawn ends, n0-g2 or g2.n0-n5 (a port repeated for each reader: g2.n0.1).
+END_ID = r"(?:n[0-9]{1,9}|g[0-9]{1,9}(?:\.n[0-9]{1,9}(?:\.[0-9]{1,9})?)?)"
+ELEMENT_ID = re.compile(rf"[ne][0-9]{{1,9}}|{END_ID}(?:-{END_ID})?")
 
 
 @dataclass(frozen=True)
@@ -52,9 +56,7 @@ LARGE_EFFORT_MAX_VIRTUAL_NODES = 100_000
 def estimated_virtual_nodes(nodes, edges):
     """About how many virtual nodes dot will add: edge spans under longest-path ranking (ids
     are topological), sources pulled next to their first consumer, doubled for edge labels."""
-    rank = {node["id"]: 0 for node in nodes}
-    for edge in sorted(edges, key=lambda edge: int(edge["target"][1:])):
-        rank[edge["target"]] = max(rank[edge["target"]], rank[edge["source"]] + 1)
+    rank = longest_path_ranks(nodes, edges)
     has_operand = {edge["target"] for edge in edges}
     first_use = {}
     for edge in edges:
@@ -144,6 +146,8 @@ def is_scalar(value):
 
 def node_lines(node, lang):
     """[(role, text)] for one node, in drawing order; no line is ever empty."""
+    if "lines" in node:  # a group's box or a port (render.views): written there
+        return list(node["lines"])
     words = WORDS[lang]
     label = node.get("label") or node.get("name") or node.get("id")
     name = node.get("name")
@@ -161,6 +165,8 @@ def node_lines(node, lang):
 
 def edge_lines(edge, upstream, lang):
     """[(role, text)] for one edge; `upstream` is the grad of its target node."""
+    if "lines" in edge:  # merged edges of a grouped view (render.views)
+        return list(edge["lines"])
     if edge.get("constant"):
         return []
     local, flow = edge.get("local"), edge.get("grad")
@@ -193,6 +199,13 @@ def node_style(node, colours):
     elif kind == "input":
         style = {"shape": "box", "style": "rounded,filled", "fillcolor": colours["input_fill"],
                  "color": colours["input_line"]}
+    elif kind == "group":
+        style = {"shape": "box3d" if node.get("group_kind") == "series" else "box",
+                 "style": "filled,bold", "fillcolor": colours["group_fill"],
+                 "color": colours["op_line"], "margin": "0.15,0.08"}
+    elif kind == "port":
+        style = {"shape": "box", "style": "dashed,rounded", "color": colours["muted"],
+                 "fontcolor": colours["muted"], "height": "0.3"}
     else:
         style = {"shape": "box", "style": "filled", "fillcolor": colours["op_fill"],
                  "color": colours["op_line"]}
@@ -237,7 +250,8 @@ def checked_elements(doc):
 
 def node_statement(node, lang, colours):
     lines = node_lines(node, lang)
-    classes = node.get("kind", "op") + (" output" if node.get("is_output") else "")
+    classes = " ".join(filter(None, (node.get("kind", "op"), node.get("group_kind"),
+                                     "output" if node.get("is_output") else None)))
     attributes = {"id": node["id"], "class": classes, **node_style(node, colours)}
     statement = f'{dot_string(node["id"])} [{attribute_list(attributes)}, label="{label_of(lines)}"];'
     return statement, [role for role, _ in lines]
@@ -248,6 +262,8 @@ def edge_statement(edge, upstream, lang, colours, effort):
     attributes = {"id": edge["id"]}
     if edge.get("constant"):
         attributes.update({"class": "constant", "style": "dashed", "color": colours["muted"]})
+    if edge.get("members", 1) > 1:
+        attributes["penwidth"] = "2"
     statement = (f'{dot_string(edge["source"])} -> {dot_string(edge["target"])} '
                  f'[{attribute_list(attributes)}, {effort.edge_label}="{label_of(lines)}"];')
     return statement, [role for role, _ in lines]

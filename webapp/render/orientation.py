@@ -7,10 +7,8 @@ right in a wide panel and top to bottom in a tall one. Both layouts go through
 render.drawing's cached layout, so the one chosen costs nothing more to draw.
 """
 import re
-import subprocess
 
 from webapp.render import drawing
-from webapp.render.dot import dot_drawing
 
 DIRECTIONS = ("LR", "TB")
 DEFAULT_ASPECT = 16 / 9   # a slide, a projector, a laptop's graph panel in presentation mode
@@ -18,14 +16,10 @@ VIEW_BOX = re.compile(r'viewBox="[-0-9.]+ [-0-9.]+ ([0-9.]+) ([0-9.]+)"')
 
 
 def drawn_size(doc, direction, lang):
-    """(width, height) of the drawing in graphviz's units, or None if it cannot be laid out."""
+    """(width, height) of the drawing in graphviz's units, or None if it has no viewBox."""
     drawing.check_drawable(doc)
-    effort = drawing.layout_efforts(doc)[0]
-    source = dot_drawing(doc, direction=direction, lang=lang, effort=effort).source
-    try:
-        svg_text = drawing.layout(source)
-    except (subprocess.TimeoutExpired, subprocess.CalledProcessError, OSError):
-        return None
+    svg_text, _ = drawing.laid_out(drawing.drawn_document(doc), direction=direction,
+                                   theme="light", lang=lang)
     found = VIEW_BOX.search(svg_text)
     return (float(found[1]), float(found[2])) if found else None
 

@@ -2,8 +2,8 @@
 assembled by Pillow, PDF pages joined by pypdf.
 
 In: the graph JSON document, the drawing options of render.to_svg, a scale. Out: bytes.
-Nothing here labels or styles anything: every picture is an SVG of docs/svg.md, so the PNG of
-step N is the SVG of step N (cairosvg applies the drawing's embedded style and its
+Nothing here labels or styles anything: every picture is an SVG of docs/svg.md with a margin
+(`framed`), so the PNG of step N is the SVG of step N (cairosvg applies the drawing's embedded style and its
 `visibility` attributes). Sizes are bounded (MAX_SIDE_PX, MAX_PIXELS, GIF_MAX_FRAME_PIXELS, GIF_MAX_TOTAL_PIXELS): a larger
 request gets a smaller scale rather than an out-of-memory error or a minute of work; the work of a one-page-per-step
 PDF is bounded by MAX_PDF_STEP_WORK.
@@ -17,6 +17,7 @@ pixels as drawing the whole step at once.
 """
 import copy
 import io
+import math
 import re
 import xml.etree.ElementTree as ET
 
@@ -41,6 +42,11 @@ GIF_MAX_TOTAL_PIXELS = 150_000_000
 # Pages x drawn elements of a one-page-per-step PDF (~1.3 ms each here): about 10 s at most.
 MAX_PDF_STEP_WORK = 8_000
 SIZE = re.compile(r'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"')
+# Every side of an exported picture: 6% of the drawing's width (left, right) or height (top,
+# bottom), at least MIN_MARGIN_PT: that is more than 5% of the framed picture either way
+# (m >= 0.05 (c + 2m) needs m >= c / 18), room for a slide's edge and a projector's overscan.
+MARGIN = 0.06
+MIN_MARGIN_PT = 12.0
 
 
 class TooMuchToExport(render.RenderError):
@@ -55,6 +61,35 @@ def svg_size_px(svg_text):
     return tuple(float(value) * CSS_DPI / 72 for value in found.groups())
 
 
+def framed(svg_text):
+    """One of render.to_svg's drawings with MARGIN on every side, painted in the drawing's own
+    background (graphviz's background polygon, whose fill the theme sets)."""
+    root = ET.fromstring(svg_text)
+    x, y, w, h = (float(v) for v in root.get("viewBox").split())
+    mx, my = max(w * MARGIN, MIN_MARGIN_PT), max(h * MARGIN, MIN_MARGIN_PT)
+    # Whole multiples of 3 pt (4 px at scale 1): no partly covered, see-through last pixel.
+    mx += (math.ceil((w + 2 * mx) / 3) * 3 - (w + 2 * mx)) / 2
+    my += (math.ceil((h + 2 * my) / 3) * 3 - (h + 2 * my)) / 2
+    box = (x - mx, y - my, w + 2 * mx, h + 2 * my)
+    # One unit a point, as graphviz draws (its own width and height are rounded to whole pt).
+    root.set("width", f"{box[2]:.2f}pt")
+    root.set("height", f"{box[3]:.2f}pt")
+    root.set("viewBox", " ".join(f"{v:.2f}" for v in box))
+    graph = root.find(q("g"))
+    background = graph.find(q("polygon")) if graph is not None else None
+    fill = background.get("fill", "white") if background is not None else "white"
+    # A unit past every edge: the picture's last, partly covered pixels are background too.
+    rect = ET.Element(q("rect"), {"x": f"{box[0] - 1:.2f}", "y": f"{box[1] - 1:.2f}",
+                                  "width": f"{box[2] + 2:.2f}", "height": f"{box[3] + 2:.2f}",
+                                  "fill": fill})
+    root.insert(list(root).index(graph) if graph is not None else 0, rect)
+    return serialise(root)
+
+
+def framed_svg(doc, **options):
+    return framed(render.to_svg(doc, **options))
+
+
 def fitted_scale(svg_text, scale, max_pixels):
     """`scale`, reduced where the image would pass MAX_SIDE_PX or `max_pixels`."""
     width, height = svg_size_px(svg_text)
@@ -63,7 +98,7 @@ def fitted_scale(svg_text, scale, max_pixels):
 
 
 def to_png(doc, *, step=None, scale=1.0, **options):
-    svg = render.to_svg(doc, step=step, **options)
+    svg = framed_svg(doc, step=step, **options)
     return cairosvg.svg2png(bytestring=svg.encode("utf-8"),
                             scale=fitted_scale(svg, scale, MAX_PIXELS))
 
@@ -72,7 +107,7 @@ def to_pdf(doc, *, step=None, pages="final", **options):
     """One page (step `step`, or the final picture), or with pages="steps" one page per
     timeline step, for Beamer overlays."""
     if pages != "steps":
-        return cairosvg.svg2pdf(bytestring=render.to_svg(doc, step=step, **options).encode())
+        return cairosvg.svg2pdf(bytestring=framed_svg(doc, step=step, **options).encode())
     steps = len(doc["timeline"])
     work = steps * (len(doc["graph"]["nodes"]) + len(doc["graph"]["edges"]))
     if work > MAX_PDF_STEP_WORK:
@@ -82,7 +117,7 @@ def to_pdf(doc, *, step=None, pages="final", **options):
             "Ask for the final picture, one step, the GIF or the animated SVG instead.")
     writer = PdfWriter()
     for k in range(steps):
-        page = cairosvg.svg2pdf(bytestring=render.to_svg(doc, step=k, **options).encode())
+        page = cairosvg.svg2pdf(bytestring=framed_svg(doc, step=k, **options).encode())
         writer.append(PdfReader(io.BytesIO(page)))
     output = io.BytesIO()
     writer.write(output)
@@ -95,12 +130,12 @@ def to_gif(doc, *, scale=1.0, **options):
     than `scale` asks where they would pass GIF_MAX_FRAME_PIXELS, or all of them together
     GIF_MAX_TOTAL_PIXELS (a long timeline: its animated SVG has no such limit)."""
     steps = len(doc["timeline"])
-    before = render.to_svg(doc, step=-1, **options)
+    before = framed_svg(doc, step=-1, **options)
     scale = fitted_scale(before, scale, min(GIF_MAX_FRAME_PIXELS,
                                             GIF_MAX_TOTAL_PIXELS / (steps + 1)))
-    final = ET.fromstring(render.to_svg(doc, step=None, **options))
+    final = ET.fromstring(framed_svg(doc, step=None, **options))
     # The last frame has every colour the others use (values, grads, the highlight).
-    last = rgba(render.to_svg(doc, step=steps - 1, **options), scale) if steps else None
+    last = rgba(framed_svg(doc, step=steps - 1, **options), scale) if steps else None
     # Maximum coverage keeps the large flat areas exact (median cut greys the white).
     palette = (last or rgba(before, scale)).convert("RGB").quantize(
         colors=255, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE)

@@ -13,7 +13,7 @@ from webapp.render.theme import THEMES
 
 SVG_NS = "http://www.w3.org/2000/svg"
 # Everything graphviz draws for us; anything else (script, a, image, foreignObject) is removed.
-ALLOWED_ELEMENTS = {"svg", "g", "title", "polygon", "polyline", "ellipse", "path", "text",
+ALLOWED_ELEMENTS = {"svg", "g", "title", "polygon", "polyline", "ellipse", "path", "text", "rect",
                     "style"}
 
 # The drawing's own stylesheet: the font and weights, then each theme's text colours and the
@@ -47,10 +47,13 @@ def element_classes(doc):
     """{element id: class attribute} exactly as docs/svg.md spells it."""
     classes = {}
     for node in doc["graph"]["nodes"]:
-        kind = node.get("kind", "op")
-        classes[node["id"]] = "node " + kind + (" output" if node.get("is_output") else "")
+        words = ("node", node.get("kind", "op"), node.get("group_kind"),
+                 "output" if node.get("is_output") else None)
+        classes[node["id"]] = " ".join(filter(None, words))
     for edge in doc["graph"]["edges"]:
-        classes[edge["id"]] = "edge constant" if edge.get("constant") else "edge"
+        words = ("edge", "constant" if edge.get("constant") else None,
+                 "merged" if "members" in edge else None)
+        classes[edge["id"]] = " ".join(filter(None, words))
     return classes
 
 
@@ -90,24 +93,31 @@ def tag_texts(group, roles, steps, step):
         del text.attrib["font-family"]  # the stylesheet names the font and its fallbacks
 
 
-def annotate(svg_text, doc, text_roles, *, step=None, theme="light"):
+def annotate(svg_text, doc, text_roles, *, step=None, theme="light", direction=None):
     """The SVG of docs/svg.md from graphviz's SVG (see the module docstring)."""
     root = ET.fromstring(svg_text)
     sanitise(root)
     root.set("class", f"autograd-graph theme-{theme}")
+    if direction:
+        root.set("data-direction", direction)
     root.set("data-steps", str(len(doc.get("timeline", []))))
     root.set("data-output", doc.get("output") or "")     # "": no graph was recorded
+    if "view" in doc:  # one view of a grouped graph (render.views): top, or a group's inside
+        root.set("data-view", doc["view"])
     style = ET.Element(q("style"))
     style.text = STYLE
     root.insert(0, style)
-    steps, classes = text_steps(doc), element_classes(doc)
+    steps, classes = text_steps(doc) | doc.get("view_steps", {}), element_classes(doc)
     active = active_elements(doc, step)
+    attributes = doc.get("view_attributes", {})
     for group in root.iter(q("g")):
         identifier = group.get("id")
         if identifier not in text_roles:
             continue
         tag_texts(group, text_roles[identifier], steps.get(identifier, {}), step)
         group.set("class", classes[identifier] + (" active" if identifier in active else ""))
+        for name, value in attributes.get(identifier, {}).items():
+            group.set(name, value)
     return serialise(root)
 
 

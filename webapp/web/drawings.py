@@ -3,14 +3,16 @@
 
 Each takes the program as /api/graph.json does (`source`, `output`, `seed`) and the drawing
 options (`theme`, `lang`, `direction`); errors are problem+json (problems.py). What each
-format holds: webapp/render/exports.py; the contract: web/openapi.py.
+format holds: webapp/render/exports.py; the contract: web/openapi.py. Every drawing is made
+in the drawing pool (webapp/pool), never on the request thread.
 """
 from flask import Blueprint, Response, jsonify, request
 
 from webapp.core.errors import BadRequest, ExportTooLarge, NotDrawable
 from webapp.pipeline import evaluation as pipeline
+from webapp.pool.supervisor import client_connection, shared_pool
 from webapp.render import drawing as render
-from webapp.render import exports, torchviz_view
+from webapp.render import exports
 from webapp.render.raster import TooMuchToExport
 from webapp.web import openapi
 from webapp.web.parameters import parse
@@ -18,6 +20,14 @@ from webapp.web.program import (document_for, drawing, drawing_options, program_
                                 step_parameter)
 
 bp = Blueprint("drawings", __name__)
+
+
+@bp.before_app_request
+def watch_the_client():
+    """Hand the request's socket to the drawing pool, which cancels a job whose client has
+    gone (gunicorn's environ names it gunicorn.socket, werkzeug's werkzeug.socket)."""
+    environ = request.environ
+    client_connection.set(environ.get("gunicorn.socket") or environ.get("werkzeug.socket"))
 
 
 @bp.get("/api/graph.png")
@@ -61,8 +71,18 @@ def svg(parameters):
     document = document_for(parameters)
     options = drawing_options(parameters, document)
     options["step"] = step_parameter(parameters, document)
-    picture = drawing("svg", parameters, options, lambda doc: render.to_svg(doc, **options))
+    options["group"] = group_parameter(parameters, document)
+    picture = drawing("svg", parameters, options,
+                      lambda doc: shared_pool().run("svg", doc, options))
     return Response(picture, mimetype="image/svg+xml")
+
+
+def group_parameter(parameters, document):
+    """The group whose inside is asked for (None: the whole drawing); 400 if there is none."""
+    group = parse(parameters, "group")
+    if group is not None and group not in {g["id"] for g in document.get("groups", [])}:
+        raise BadRequest(f"The graph has no group {group!r} (its groups: the JSON's 'groups').")
+    return group
 
 
 def exported(kind, **options):
@@ -76,7 +96,7 @@ def exported(kind, **options):
 
     def make(doc):
         try:
-            return exports.export(doc, kind, **options)[0]
+            return shared_pool().run("export", doc, kind, options)
         except TooMuchToExport as error:
             raise ExportTooLarge(str(error)) from None
 
@@ -92,7 +112,7 @@ def torchviz_svg(parameters):
 
     def draw(dot_source):
         try:
-            return torchviz_view.to_svg(dot_source)
+            return shared_pool().run("torchviz-svg", dot_source)
         except render.RenderError as error:
             raise NotDrawable(str(error)) from None
     return Response(pipeline.torchviz_picture(source, output, seed, draw),

@@ -14,6 +14,7 @@ ERRORS = {
            "`column` of the first refused construct, and `errors` listing every one), or a "
            "parameter is not valid.",
     "413": "The program or the request is too large.",
+    "414": "The address's query is longer than MAX_QUERY_BYTES (POST the program instead).",
     "422": "The program ran and failed (PyTorch's own message), hit a limit (which one), has "
            "no graph, or the graph is too large to draw or export.",
     "429": "Too many requests from this client; see Retry-After.",
@@ -46,7 +47,7 @@ PROGRAM = ["source", "output", "seed", "lang"]
 DRAWING = ["theme", "direction", "aspect"]
 QUERIES = {
     "/api/graph.json": PROGRAM,
-    "/api/graph.svg": PROGRAM + ["step"] + DRAWING + ["animate", "style"],
+    "/api/graph.svg": PROGRAM + ["step"] + DRAWING + ["animate", "style", "group"],
     "/api/graph.png": PROGRAM + ["step", "scale"] + DRAWING,
     "/api/graph.pdf": PROGRAM + ["step", "pages"] + DRAWING,
     "/api/graph.gif": PROGRAM + ["scale"] + DRAWING,
@@ -57,6 +58,7 @@ BODIES = {
     "/api/numerics": PROGRAM + ["input", "dtype"],
     "/api/descent": PROGRAM + ["lr", "steps", "start"],
     "/api/forward": PROGRAM + ["input", "entry"],
+    "/api/graph.svg": PROGRAM + ["step"] + DRAWING + ["style"],
 }
 
 
@@ -133,7 +135,8 @@ def summary_id(summary):
     return "".join(word.capitalize() for word in summary.split()[:4] if word.isalpha())
 
 
-def post(summary, operation_id, parameters, answer, description=""):
+def post(summary, operation_id, parameters, answer, description="",
+         media_type="application/json"):
     """A POST taking a JSON object with `parameters` (`source` required)."""
     body = {"type": "object", "required": ["source"], "properties": body_properties(parameters)}
     return {"post": {
@@ -141,7 +144,7 @@ def post(summary, operation_id, parameters, answer, description=""):
         "requestBody": {"required": True, "content": {"application/json": {
             "schema": body, "example": {"source": EXAMPLE_SOURCE}}}},
         "responses": {"200": {"description": summary, "content": {
-            "application/json": {"schema": answer}}},
+            media_type: {"schema": answer}}},
             **problems("400", "413", "422", "429", "503"),
             "415": {"description": "The body is not JSON.", "content": {
                 "application/problem+json": {"schema": {
@@ -187,8 +190,13 @@ def document():
             "/api/graph.json": get("Graph JSON for a program", QUERIES["/api/graph.json"],
                                    "application/json", GRAPH,
                                    "The graph (docs/graph-json.md)."),
-            "/api/graph.svg": get("SVG drawing of the graph", QUERIES["/api/graph.svg"],
-                                  "image/svg+xml", description="docs/svg.md"),
+            "/api/graph.svg": {
+                **get("SVG drawing of the graph", QUERIES["/api/graph.svg"], "image/svg+xml",
+                      description="docs/svg.md"),
+                **post("SVG drawing of a long program", "postGraphSvg",
+                       BODIES["/api/graph.svg"], {"type": "string"},
+                       "The still picture of GET /api/graph.svg, for a program whose address "
+                       "would be longer than MAX_QUERY_BYTES.", media_type="image/svg+xml")},
             "/api/graph.png": get("PNG image of the graph", QUERIES["/api/graph.png"],
                                   "image/png", BINARY),
             "/api/graph.pdf": get("PDF of the graph", QUERIES["/api/graph.pdf"],

@@ -76,6 +76,8 @@ PARAMETERS = {parameter.name: parameter for parameter in (
               "(plays in <img> and HTML slides); `step` is ignored.", "0"),
     Parameter("style", "choice", "torchviz: the program as torchviz's make_dot draws it (not "
               "with animate=1).", "autograd", choices=("autograd", "torchviz")),
+    Parameter("group", "name", "A group of a grouped graph (`g3`, from the JSON's `groups`): "
+              "its inside alone, each group within it one box (docs/svg.md, Groups)."),
     Parameter("input", "name", "The input whose derivative is shown (default: the first)."),
     Parameter("dtype", "choice", "Floating-point type of the numerical differences.",
               "float64", choices=("float64", "float32")),

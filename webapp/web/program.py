@@ -9,7 +9,7 @@ from flask import request
 from webapp.core.errors import BadRequest, NotDrawable, UnsupportedMediaType
 from webapp.pipeline import evaluation as pipeline
 from webapp.render import drawing as render
-from webapp.render.orientation import chosen_direction
+from webapp.pool.supervisor import shared_pool
 from webapp.web.parameters import parse
 
 DRAWING_OPTIONS = ("theme", "lang", "direction")
@@ -44,12 +44,13 @@ def document_for(parameters):
 
 def drawing_options(parameters, document):
     """theme, lang and direction, checked, defaults filled in; direction=auto becomes the
-    layout that suits a panel of `aspect` (render.orientation)."""
+    layout that suits a panel of `aspect` (render.orientation, laid out in the pool)."""
     options = {name: parse(parameters, name) for name in DRAWING_OPTIONS}
     aspect = parse(parameters, "aspect")
     if options["direction"] == "auto":
         try:
-            options["direction"] = chosen_direction(document, aspect, options["lang"])
+            options["direction"] = shared_pool().run("direction", document, aspect,
+                                                     options["lang"])
         except render.GraphTooLargeToDraw as error:
             raise NotDrawable(f"{error} The JSON export still has the whole graph.") from None
     return options

@@ -51,6 +51,8 @@ function accumulateCaption(index, step) {
 
 export function captionFor(index, k) {
   if (k < 0) return t("caption.start");
+  const collapsed = index.collapsed?.caption(k);  // a closed group's steps as one (groups.js)
+  if (collapsed) return collapsed;
   const step = index.timeline[k];
   if (!step) return "";
   let text;
@@ -62,4 +64,12 @@ export function captionFor(index, k) {
   else if (step.phase === "accumulate") text = accumulateCaption(index, step);
   else text = step.phase;
   return text;
+}
+
+// The drawing's accessible name: how many nodes and edges, and which output.
+export function drawingLabel(index) {
+  return t("graph.drawing", {
+    nodes: index.nodes.size, edges: index.edges.size,
+    output: nodeName(index.nodes.get(index.doc.output)),
+  });
 }

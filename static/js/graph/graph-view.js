@@ -17,6 +17,20 @@ function splitStyle(svgText) {
   return {markup, css: css.join("\n")};
 }
 
+// {root: the parsed <svg> element, css: its style} of an SVG text, or null if it is not SVG.
+export function parseDrawing(svgText) {
+  const {markup, css} = splitStyle(svgText);
+  const parsed = new DOMParser().parseFromString(markup, "image/svg+xml");
+  const root = parsed.documentElement;
+  if (root.namespaceURI !== SVG_NS || root.localName !== "svg" ||
+      parsed.getElementsByTagName("parsererror").length) {
+    return null;
+  }
+  // Nothing executable may come in with the drawing, whatever the renderer sends.
+  for (const el of root.querySelectorAll("script, foreignObject")) el.remove();
+  return {root, css};
+}
+
 export class GraphView {
   constructor(container, {activeFields, onInputClick}) {
     this.container = container;
@@ -27,15 +41,8 @@ export class GraphView {
 
   // Returns false when the text is not an SVG document (nothing is inserted then).
   show(svgText) {
-    const {markup, css} = splitStyle(svgText);
-    const parsed = new DOMParser().parseFromString(markup, "image/svg+xml");
-    const root = parsed.documentElement;
-    if (root.namespaceURI !== SVG_NS || root.localName !== "svg" ||
-        parsed.getElementsByTagName("parsererror").length) {
-      return false;
-    }
-    // Nothing executable may come in with the drawing, whatever the renderer sends.
-    for (const el of root.querySelectorAll("script, foreignObject")) el.remove();
+    const {root, css} = parseDrawing(svgText) ?? {};
+    if (!root) return false;
     this.adoptStyle(css);
     const svg = document.importNode(root, true);
     svg.removeAttribute("width");
@@ -45,9 +52,15 @@ export class GraphView {
     svg.setAttribute("focusable", "false");
     this.container.replaceChildren(svg);
     this.svg = svg;
-    this.stepped = [...svg.querySelectorAll("[data-step]")];
+    this.refresh();
     this.markInputs();
     return true;
+  }
+
+  // What is drawn changed (a group opened or closed, groups.js): find the elements again.
+  refresh() {
+    this.stepped = [...this.svg.querySelectorAll("[data-step]")];
+    this.ids = new Map([...this.svg.querySelectorAll("g[id]")].map((g) => [g.id, g]));
   }
 
   // The drawing's own style (its selectors all start with svg.autograd-graph or svg.theme-*)
@@ -64,10 +77,11 @@ export class GraphView {
     this.container.replaceChildren();
     this.svg = null;
     this.stepped = [];
+    this.ids = new Map();
   }
 
   element(id) {
-    return this.svg ? this.svg.querySelector(`g#${CSS.escape(id)}`) : null;
+    return this.svg ? this.ids.get(id) ?? null : null;
   }
 
   markInputs() {
@@ -94,9 +108,9 @@ export class GraphView {
     });
     const step = index.timeline[k];
     this.svg.dataset.phase = step ? step.phase : "start";
-    if (!step) return;
-    const ids = (this.activeFields[step.phase] || []).flatMap((field) => step[field] ?? []);
+    const ids = step ? (this.activeFields[step.phase] || []).flatMap((field) => step[field] ?? []) : [];
     for (const id of ids) this.element(id)?.classList.add("active");
+    this.onMarked?.(k, ids);  // groups.js: the boxes and merged edges standing for them
   }
 
   // The groups the current step is about (marked by setStep).

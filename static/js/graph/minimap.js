@@ -1,5 +1,5 @@
 // The whole drawing in small, with a frame around the part the camera shows: visible only
-// while the view is smaller than the drawing. A click there moves the view to that point.
+// while the view is smaller than the drawing, in a strip of the frame under the drawing. A click there moves the view to that point.
 // The copy carries no ids (they stay unique on the page) and is hidden from assistive
 // technology: the drawing itself is described once.
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -27,20 +27,26 @@ export class Minimap {
     this.frame.setAttribute("class", "minimap-view");
     copy.append(this.frame);
     this.box.append(copy);
-    // At most about a third of the frame either way, the drawing's own shape.
+    // The drawing's own shape, in a strip under a wide drawing or a column beside a tall one
+    // (graph.css: .with-minimap).
     this.box.style.aspectRatio = `${full.w} / ${full.h}`;
-    this.box.style.width = full.w >= full.h ? "min(30%, 240px)" : "auto";
-    this.box.style.height = full.w >= full.h ? "auto" : "min(34%, 180px)";
+    this.box.parentElement?.classList.toggle("minimap-side", full.h > full.w);
     this.svg = copy;
   }
 
   show(view, whole) {
     this.box.hidden = whole || !this.svg;
+    this.reserve(!this.box.hidden);
     if (!this.svg) return;
     this.frame.setAttribute("x", view.x);
     this.frame.setAttribute("y", view.y);
     this.frame.setAttribute("width", view.w);
     this.frame.setAttribute("height", view.h);
+  }
+
+  // While it is shown the drawing makes room for it (graph.css): it never covers a node.
+  reserve(on) {
+    this.box.parentElement?.classList.toggle("with-minimap", on && Boolean(this.svg));
   }
 
   pick(event) {

@@ -1,6 +1,10 @@
 // The animation clock: the current step of the timeline, play/pause and speed.
 // It knows nothing of the drawing; whoever listens to onStep draws step k.
 // Step -1 is the picture before the first step (nothing computed yet).
+// With runs (groups.js: a collapsed group's steps are one run), the player moves a run at a
+// time and stops on each run's last step; `step` stays an index of the whole timeline.
+import {visibleIndex} from "./group-steps.js";
+
 export const BEFORE_START = -1;
 
 export class Player {
@@ -11,14 +15,23 @@ export class Player {
     this.onPlayingChange = onPlayingChange;
     this.count = 0;
     this.step = 0;
+    this.position = 0;  // which run (the step itself without runs)
+    this.runs = null;
     this.speed = 1;
     this.timer = null;
   }
 
+  // The runs (setRuns, or `runs` set just before) stay: they belong to the drawing.
   load(count, step = 0) {
     this.pause();
     this.count = count;
     this.go(step);
+  }
+
+  // runs: [{start, end}] covering the timeline in order, or null (every step its own).
+  setRuns(runs) {
+    this.runs = runs && runs.length ? runs : null;
+    this.go(this.step);
   }
 
   get playing() {
@@ -27,15 +40,24 @@ export class Player {
 
   go(k) {
     if (!this.count) return;
-    this.step = Math.min(Math.max(Math.trunc(k) || 0, BEFORE_START), this.count - 1);
+    const step = Math.min(Math.max(Math.trunc(k) || 0, BEFORE_START), this.count - 1);
+    this.position = step < 0 || !this.runs ? step : visibleIndex(this.runs, step);
+    this.step = step < 0 || !this.runs ? step : this.runs[this.position].end;
     this.onStep(this.step);
+  }
+
+  // The step `offset` runs away from the one shown.
+  moved(offset) {
+    if (!this.runs) return this.step + offset;
+    const position = this.position + offset;
+    return position < 0 ? BEFORE_START : this.runs[Math.min(position, this.runs.length - 1)].end;
   }
 
   // Manual moves stop the playback: the person stepping takes over.
   first() { this.pause(); this.go(BEFORE_START); }
   last() { this.pause(); this.go(this.count - 1); }
-  back() { this.pause(); this.go(this.step - 1); }
-  forward() { this.pause(); this.go(this.step + 1); }
+  back() { this.pause(); this.go(this.moved(-1)); }
+  forward() { this.pause(); this.go(this.moved(1)); }
 
   play() {
     if (!this.count || this.playing) return;
@@ -61,7 +83,7 @@ export class Player {
       this.pause();
       return;
     }
-    this.go(this.step + 1);
+    this.go(this.moved(1));
   }
 
   setSpeed(speed) {

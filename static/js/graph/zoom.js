@@ -23,7 +23,8 @@ export class ZoomPan {
     container.addEventListener("pointermove", (e) => this.onPointerMove(e));
     container.addEventListener("pointerup", (e) => this.onPointerUp(e));
     container.addEventListener("pointercancel", (e) => this.onPointerUp(e));
-    new ResizeObserver(() => this.svg && this.fit()).observe(container);
+    // The frame, not the drawing's own box: that one shrinks when the minimap takes its strip.
+    new ResizeObserver(() => this.svg && this.fit()).observe(container.parentElement || container);
   }
 
   attach(svg) {
@@ -40,8 +41,18 @@ export class ZoomPan {
     const sizes = [...svg.querySelectorAll("g.node text.value, g.node text.grad")]
       .map((text) => parseFloat(text.getAttribute("font-size"))).filter((size) => size > 0);
     this.labelFont = sizes.length ? Math.min(...sizes) : 12;
+    this.base = {...this.full};  // the drawing's own extent, before any group is opened
     this.minimap.attach(svg, this.full);
     this.fit();
+  }
+
+  // The drawing grew or shrank (a group opened or closed, groups.js): its new extent; the
+  // camera stays where it is, so nothing on screen moves.
+  extend(full) {
+    if (!this.svg) return;
+    this.full = full;
+    this.minimap.attach(this.svg, full);
+    if (this.view) this.set(this.view);
   }
 
   detach() {
@@ -70,17 +81,38 @@ export class ZoomPan {
   // The default view: the whole drawing, or the legible region around the step shown.
   fit() {
     if (!this.full) return;
-    const width = this.container.clientWidth;
-    const height = this.container.clientHeight;
+    this.minimap.reserve(false);
     const scale = this.minScale();
-    if (!width || !height || Math.min(width / this.full.w, height / this.full.h) >= scale) {
+    const {clientWidth: fullWidth, clientHeight: fullHeight} = this.container;
+    if (!fullWidth || !fullHeight ||
+        Math.min(fullWidth / this.full.w, fullHeight / this.full.h) >= scale) {
       this.set({...this.full});
       return;
     }
-    const w = width / scale;
-    const h = height / scale;
+    this.minimap.reserve(true);  // the region's size is what is left beside the minimap
+    const w = this.container.clientWidth / scale;
+    const h = this.container.clientHeight / scale;
     const f = this.focus ?? this.full;
     this.set(this.clamped({x: f.x + f.w / 2 - w / 2, y: f.y + f.h / 2 - h / 2, w, h}));
+  }
+
+  // Bring `box` (drawing units; a group just opened) into view: nothing moves if it is
+  // inside already; else at the current scale, or smaller down to the legible one, whole if
+  // it fits, else from its start (its left, or its top when laid out top to bottom).
+  reveal(box, topToBottom) {
+    const width = this.container.clientWidth;
+    const height = this.container.clientHeight;
+    const v = this.view;
+    if (!v || !width || !height) return;
+    if (box.x >= v.x && box.y >= v.y && box.x + box.w <= v.x + v.w && box.y + box.h <= v.y + v.h) return;
+    const fits = Math.min(width / box.w, height / box.h);
+    const scale = Math.min(width / v.w, Math.max(this.minScale(), fits));
+    const w = width / scale;
+    const h = height / scale;
+    const margin = 12 / scale;
+    const x = topToBottom || box.w <= w ? box.x + box.w / 2 - w / 2 : box.x - margin;
+    const y = !topToBottom || box.h <= h ? box.y + box.h / 2 - h / 2 : box.y - margin;
+    this.set(this.clamped({x, y, w, h}));
   }
 
   // A view no further outside the drawing than needed: a view larger than the drawing one way

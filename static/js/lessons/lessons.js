@@ -6,11 +6,11 @@ import {ForwardPanel} from "./forward.js";
 import {NumericsPanel} from "./numerics.js";
 
 export class Lessons {
-  // urls: the page config's lessons, {numerics, descent, forward}.
-  constructor({urls, view}) {
+  // urls: the page config's lessons, {numerics, descent, forward}; stage: forward.js's.
+  constructor({urls, view, stage}) {
     this.numerics = new NumericsPanel(urls.numerics);
     this.descent = new DescentPanel(urls.descent);
-    this.forward = new ForwardPanel(urls.forward, view);
+    this.forward = new ForwardPanel(urls.forward, view, stage);
   }
 
   load(index, source) {

@@ -5,18 +5,28 @@ import {formatValue, texNumber} from "../lib/format.js";
 import {agrees, verdictMark} from "../lib/verdict.js";
 import {nodeName} from "../graph/model.js";
 import {t} from "../page/i18n.js";
+import {stepNote} from "../page/step-note.js";
 
 // A rule's value (or a forward-mode tangent) against autograd's own number, relative.
 export const RULE_TOLERANCE = 1e-5;
 
 export class RulePanel {
-  constructor(box) {
+  // box: the rule's place in the narration; noteBox: what is said there when there is no
+  // rule (page/step-note.js), so the band is never blank.
+  constructor(box, noteBox) {
     this.box = box;
+    this.noteBox = noteBox;
   }
 
   clear() {
     this.box.replaceChildren();
     this.box.hidden = true;
+    this.showNote("");
+  }
+
+  showNote(text) {
+    this.noteBox.textContent = text;
+    this.noteBox.hidden = !text;
   }
 
   show(index, k) {
@@ -24,8 +34,10 @@ export class RulePanel {
     const edge = step?.phase === "backward" ? index.edges.get(step.edge) : null;
     if (!edge || !edge.rule) {
       this.clear();
+      this.showNote(stepNote(index, k));
       return;
     }
+    this.showNote("");
     const source = index.nodes.get(edge.source);
     const target = index.nodes.get(edge.target);
     this.box.replaceChildren(this.heading(), ...this.body(edge, source, target));

@@ -1,6 +1,7 @@
 // Buttons, the scrubber, speed, theme, language, presentation, zoom, and the keyboard:
 // Left/Right step, Space plays/pauses, Home/End jump, + - 0 zoom, Escape leaves presentation.
-// Keys typed into the editor or a form field are theirs, not the player's.
+// Forward mode, while on, takes the stepping keys (not Home). Keys typed into the editor or a
+// form field are theirs, not the player's.
 import {$} from "../lib/dom.js";
 
 function typingIn(target) {
@@ -21,7 +22,9 @@ function onKey(app, event) {
   }
   if (typingIn(target)) return;
   const onRange = target instanceof HTMLInputElement;  // the scrubber moves itself
-  const player = app.player;
+  // In forward mode the stepping keys step its tangents; Home goes back to the page's start.
+  const player = app.lessons.forward.active && event.key !== "Home"
+    ? app.lessons.forward.player : app.player;
   const actions = {
     ArrowRight: () => player.forward(),
     ArrowLeft: () => player.back(),

@@ -1,10 +1,13 @@
 // Showing an error next to the code: a heading in the UI language, the server's own words
-// (PyTorch's message for a program that failed), and the line with a caret under the column.
+// (PyTorch's message for a program that failed), and the line with a caret under the column;
+// and, while a busy server is waited for (lib/fetch.js retries by itself), the countdown.
+import {onWaiting, RETRIES} from "../lib/fetch.js";
 import {t} from "./i18n.js";
 
 const HEADINGS = {
   400: "problem.not_allowed",
   413: "problem.too_large",
+  414: "problem.too_large",
   415: "problem.bad_request",
   422: "problem.failed",
   429: "problem.rate_limited",
@@ -14,9 +17,28 @@ const HEADINGS = {
 export class ProblemBox {
   constructor({box, title, where, excerpt, detail, editor}) {
     Object.assign(this, {box, title, where, excerpt, detail, editor});
+    this.waitingShown = false;
+    onWaiting((waiting) => this.waiting(waiting));
+  }
+
+  // waiting: {seconds, attempt, of} during a wait before the request goes again; null then.
+  waiting(waiting) {
+    if (!waiting) {
+      if (this.waitingShown) this.clear();
+      return;
+    }
+    this.waitingShown = true;
+    this.title.textContent = t("problem.retrying", waiting);
+    this.where.textContent = "";
+    this.excerpt.hidden = true;
+    this.detail.textContent = "";
+    this.box.classList.add("waiting");
+    this.box.hidden = false;
   }
 
   clear() {
+    this.waitingShown = false;
+    this.box.classList.remove("waiting");
     this.box.hidden = true;
     this.editor.clearError();
   }
@@ -24,8 +46,13 @@ export class ProblemBox {
   // problem: the application/problem+json body (plus status); null status = no answer at all.
   show(problem) {
     const status = problem.status;
-    const key = HEADINGS[status] || (status ? "problem.generic" : "problem.network");
-    this.title.textContent = t(key, {seconds: problem.retryAfter ?? "?", status: status ?? ""});
+    this.waitingShown = false;
+    this.box.classList.remove("waiting");
+    const gaveUp = problem.tries > RETRIES;     // retried by itself, and the server stayed busy
+    const key = gaveUp ? "problem.gave_up"
+      : HEADINGS[status] || (status ? "problem.generic" : "problem.network");
+    this.title.textContent = t(key, {seconds: problem.retryAfter ?? "?", status: status ?? "",
+      tries: problem.tries ?? ""});
     const words = [problem.title, problem.detail].filter(Boolean);
     // Every refused construct, one per line: the first is `detail` itself.
     const more = (problem.errors || []).slice(1).map((error) =>

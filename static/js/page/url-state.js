@@ -1,7 +1,16 @@
 // The view in the URL: ?source=...&step=N&input=NAME&present=1&lang=ja&theme=dark&direction=TB (or LR; absent: auto),
 // kept current with history.replaceState so a copied link opens the same view.
-export function readState(search = location.search) {
+//
+// A long program goes after '#' instead (#source=...&step=N&input=NAME): the fragment never
+// reaches the server, so a link holds a program of any length and opening it is never refused
+// as too long (the server answers a query over 8,000 bytes with 414, webapp/core/limits.py,
+// and chat programs and proxies cut long addresses well before that). Short programs stay in
+// the query, readable, as links have always looked; both kinds open the same view.
+export const MAX_SHARED_QUERY_BYTES = 2000;
+
+export function readState(search = location.search, hash = location.hash) {
   const params = new URLSearchParams(search);
+  for (const [name, value] of new URLSearchParams(hash.replace(/^#/, ""))) params.set(name, value);
   const step = params.get("step");
   return {
     params,
@@ -14,16 +23,25 @@ export function readState(search = location.search) {
   };
 }
 
-export function writeState({source, step, input, present, lang, theme, direction}) {
-  const params = new URLSearchParams();
-  if (source) params.set("source", source);
-  if (source && Number.isInteger(step)) params.set("step", String(step));
-  if (source && input) params.set("input", input);
-  if (present) params.set("present", "1");
-  if (lang) params.set("lang", lang);
-  if (theme) params.set("theme", theme);
-  if (direction === "LR" || direction === "TB") params.set("direction", direction);
-  const query = params.toString();
-  const url = `${location.pathname}${query ? `?${query}` : ""}`;
-  if (url !== `${location.pathname}${location.search}`) history.replaceState(null, "", url);
+// The address of a view: [query, fragment], each a URLSearchParams string ("" if empty).
+export function addressOf({source, step, input, present, lang, theme, direction}) {
+  const program = new URLSearchParams();
+  if (source) program.set("source", source);
+  if (source && Number.isInteger(step)) program.set("step", String(step));
+  if (source && input) program.set("input", input);
+  const view = new URLSearchParams();
+  if (present) view.set("present", "1");
+  if (lang) view.set("lang", lang);
+  if (theme) view.set("theme", theme);
+  if (direction === "LR" || direction === "TB") view.set("direction", direction);
+  const inQuery = program.toString().length <= MAX_SHARED_QUERY_BYTES;
+  const query = new URLSearchParams([...(inQuery ? program : []), ...view]).toString();
+  return [query, inQuery ? "" : program.toString()];
+}
+
+export function writeState(state) {
+  const [query, fragment] = addressOf(state);
+  const url = `${location.pathname}${query ? `?${query}` : ""}${fragment ? `#${fragment}` : ""}`;
+  const now = `${location.pathname}${location.search}${location.hash}`;
+  if (url !== now) history.replaceState(null, "", url);
 }

@@ -49,6 +49,7 @@ class Recorder:
         self.names = {}          # id(tensor) -> (weak reference, name): leaves and constants
         self.backward_calls = 0  # how many `.backward()` calls the program made
         self.gradient_graphs = higher_order.gradient_graphs()   # create_graph's gradients
+        self.group = None        # the innermost call or loop iteration open (capture/groups.py)
 
     def record(self, result, func, args, kwargs, label=None, in_place=False):
         """Note an operation on its result's autograd node. `args` come from `freeze`; an
@@ -64,6 +65,7 @@ class Recorder:
         metadata["label"] = label
         metadata["value"] = result.detach()       # see `protect_value`
         metadata["call"] = (func, args, kwargs)
+        metadata["group"] = self.group
         if in_place and args and isinstance(args[0], Snapshot):
             changed = args[0].node
             name = self.name_of(changed) if isinstance(changed, torch.Tensor) else \

@@ -12,9 +12,10 @@ import math
 import torch
 
 from webapp.core.errors import NothingToDraw
-from webapp.execution.capture.derivatives import merged_by_source, node_jacobians
-from webapp.execution.capture.internal_values import recover
 from webapp.execution.capture import higher_order, saved
+from webapp.execution.capture.derivatives import merged_by_source, node_jacobians
+from webapp.execution.capture.groups import GroupKeys
+from webapp.execution.capture.internal_values import recover
 from webapp.execution.capture.moment import leaves_at
 from webapp.execution.capture.nodes import (Snapshot, describe, format_number, is_leaf_node,
                                             op_label, operand_numbers, plain, snapshots_in,
@@ -145,6 +146,7 @@ class TraceBuilder:
         self.constant_keys = {}       # id(tensor) -> key, for named constant tensors
         self.first_use = {}           # autograd leaf node -> snapshot of its value when used
         self.first_consumer = {}      # autograd leaf node -> order of its first consumer
+        self.groups = GroupKeys()     # the calls and loop iterations the ops ran in
 
     def build(self, fns, target):
         """The trace of the autograd nodes `fns` (from `walk`) whose output is `target`."""
@@ -156,7 +158,8 @@ class TraceBuilder:
         for fn in fns:
             if is_leaf_node(fn):
                 self.add_input(fn)
-        return {"nodes": self.nodes, "edges": self.edges, "output": self.key_of[target.grad_fn]}
+        return {"nodes": self.nodes, "edges": self.edges, "output": self.key_of[target.grad_fn],
+                "groups": self.groups.described}
 
     def add_op(self, fn):
         """The node of an operation, then the edges into it."""
@@ -168,7 +171,7 @@ class TraceBuilder:
             "key": self.key_of[fn], "kind": "op", "order": [order, 0],
             "label": op_label(fn, metadata), "op": fn.name(),
             "name": metadata.get("name"), **describe(value), "value": plain(value),
-            "grad": plain(grad)})
+            "grad": plain(grad), "group": self.groups.key(metadata.get("group"))})
         if value is None:
             self.warnings.append(f"{fn.name()} was made inside a library function: its value "
                                  f"was not recorded.")

@@ -7,6 +7,7 @@ sandbox child.
 """
 import math
 import operator
+import types
 
 import torch
 
@@ -22,6 +23,7 @@ from webapp.execution.interpreter.iteration import Iteration
 from webapp.language.names import KEYWORDS
 from webapp.execution.interpreter import autograd_calls
 from webapp.execution.interpreter.objects import Exposed
+from webapp.execution.interpreter.printing import text_of, repr_of
 
 ALLOWED_CALLABLES = {id(member): member
                      for namespace in allowlist.MODULES.values()
@@ -48,7 +50,10 @@ class BoundMethod:
         self.name = name
 
     def __repr__(self):
-        return f"<method Tensor.{self.name}>"
+        # Python's text without the address; a few of Tensor's methods are Python functions.
+        if isinstance(TENSOR_METHODS[self.name], types.FunctionType):
+            return f"<bound method Tensor.{self.name} of {self.tensor!r}>"
+        return f"<built-in method {self.name} of Tensor object>"
 
 
 class Builtins:
@@ -111,6 +116,8 @@ class Builtins:
             if isinstance(value, (list, tuple, range)) and len(value) > limits.MAX_LIST_ITEMS:
                 raise LimitExceeded("This sequence is too long.", **position(node))
         try:
+            if function is str:
+                return self.check_value(text_of(*args) if len(args) == 1 else str(*args), node)
             return self.check_value(function(*args, **(kwargs or {})), node)
         except (RunFailed, LimitExceeded):
             raise
@@ -147,11 +154,11 @@ class Builtins:
         sep, end = kwargs.get("sep", " "), kwargs.get("end", "\n")
         if not all(isinstance(v, (str, type(None))) for v in (sep, end)):
             raise run_failed(TypeError("sep and end must be strings"), node)
-        self.write((" " if sep is None else sep).join(map(str, args))
+        self.write((" " if sep is None else sep).join(map(text_of, args))
                    + ("\n" if end is None else end))
 
     def print_values(self, values, node):
-        self.write(" ".join(map(repr, values)) + "\n")
+        self.write(" ".join(map(repr_of, values)) + "\n")
 
     def write(self, text):
         room = limits.MAX_STDOUT_CHARS - self.stdout_chars

@@ -10,6 +10,7 @@ import ast
 
 import torch
 
+from webapp.execution.capture.groups import ITERATION
 from webapp.execution.interpreter import allowlist, contexts, stores
 from webapp.execution.interpreter.expressions import BINARY, ExpressionCompiler
 from webapp.execution.interpreter.containers import iterate
@@ -116,18 +117,24 @@ class Compiler(ExpressionCompiler, TargetCompiler):
             store = lambda value: bind(name, value)  # noqa: E731
 
         def loop():
-            run_block = interpreter.run_block
+            run_block, recorder = interpreter.run_block, interpreter.recorder
             values = iterable()
             if type(values) is not range:
                 values = iterate(interpreter, values, node.iter)
-            for value in values:
-                store(value)
-                try:
-                    run_block(body)
-                except Break:
-                    return
-                except Continue:
-                    continue
+            outer, counted = recorder.group, values if type(values) is range else None
+            try:
+                for index, value in enumerate(values):
+                    store(value)
+                    recorder.group = (ITERATION, outer, node, index, counted)   # its ops' group
+                    try:
+                        run_block(body)
+                    except Break:
+                        return
+                    except Continue:
+                        pass
+                    recorder.group = outer
+            finally:
+                recorder.group = outer
             run_block(orelse)
         return loop
 
@@ -143,16 +150,23 @@ class Compiler(ExpressionCompiler, TargetCompiler):
         def loop():
             truth, run_block, count_step = interpreter.truth, interpreter.run_block, \
                 interpreter.count_step
-            while True:
-                count_step(node)
-                if not truth(test(), node.test):
-                    break
-                try:
-                    run_block(body)
-                except Break:
-                    return
-                except Continue:
-                    continue
+            recorder = interpreter.recorder
+            outer, index = recorder.group, 0
+            try:
+                while True:
+                    count_step(node)
+                    recorder.group = (ITERATION, outer, node, index, None)   # test and body
+                    if not truth(test(), node.test):
+                        break
+                    index += 1
+                    try:
+                        run_block(body)
+                    except Break:
+                        return
+                    except Continue:
+                        pass
+            finally:
+                recorder.group = outer
             run_block(orelse)
         return loop
 

@@ -33,7 +33,7 @@ def grad_mode(name, enabled):
         if args or kwargs:
             raise run_failed(TypeError(f"{name}() takes no arguments"), node)
         return GradMode(name, enabled)
-    return Function(name, make)
+    return Function(name, make, python=getattr(torch, name))
 
 
 NO_GRAD = grad_mode("no_grad", False)

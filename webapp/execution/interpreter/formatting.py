@@ -16,6 +16,7 @@ import string
 from webapp.core import limits
 from webapp.core.errors import LimitExceeded, NotAllowed
 from webapp.execution.interpreter.flow import position, run_failed
+from webapp.execution.interpreter.printing import without_addresses
 
 # [[fill]align][sign][z][#][0][width][grouping][.precision][type], Python 3.11's grammar.
 SPEC = re.compile(r"(?:.?[<>=^])?[-+ ]?z?#?0?(?P<width>\d*)[,_]?(?:\.(?P<precision>\d*))?"
@@ -44,12 +45,12 @@ def format_value(value, conversion, spec, node):
     with `spec`, as Python does it."""
     check_spec(spec, node)
     try:
-        if conversion is not None:
-            value = CONVERSIONS[conversion](value)
-        text = format(value, spec)
+        converted = value if conversion is None else CONVERSIONS[conversion](value)
+        text = format(converted, spec)
     except (TypeError, ValueError, OverflowError, RuntimeError) as error:
         raise run_failed(error, node) from None
-    return bounded(text, node)
+    # An object's text without its address, as print shows it (printing.py).
+    return bounded(text if type(value) is str else without_addresses(text), node)
 
 
 def bounded(text, node):

@@ -11,6 +11,7 @@ import ast
 
 from webapp.core import limits
 from webapp.core.errors import LimitExceeded, NotAllowed
+from webapp.execution.capture.groups import CALL
 from webapp.execution.interpreter.flow import Return, position, run_failed
 
 
@@ -111,6 +112,9 @@ def call_user(interpreter, function, args, kwargs, node):
     interpreter.frames.append(frame)
     interpreter.scopes.append(function.enclosing)
     builtins.call_depth += 1
+    recorder = interpreter.recorder
+    caller = recorder.group
+    recorder.group = (CALL, caller, code, node, None)     # its operations' group
     try:
         interpreter.run_block(code.body)
         if code.result is not None:
@@ -118,6 +122,7 @@ def call_user(interpreter, function, args, kwargs, node):
     except Return as result:
         return result.value
     finally:
+        recorder.group = caller
         builtins.call_depth -= 1
         interpreter.scopes.pop()
         interpreter.frames.pop()

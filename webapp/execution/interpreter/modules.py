@@ -213,12 +213,12 @@ def simple(cls, wrapper, parameters=None):
     def make(interpreter, args, kwargs, node):
         call = arguments(cls.__name__, parameters or {}, args, kwargs, node)
         return wrapper(build(cls, node, **call))
-    return Function(cls.__name__, make)
+    return Function(cls.__name__, make, python=cls)
 
 
 NN_MODULES = {
-    "Linear": Function("Linear", make_linear),
-    "Sequential": Function("Sequential", make_sequential),
+    "Linear": Function("Linear", make_linear, python=nn.Linear),
+    "Sequential": Function("Sequential", make_sequential, python=nn.Sequential),
     "ReLU": simple(nn.ReLU, Activation, {"inplace": False}),
     "Sigmoid": simple(nn.Sigmoid, Activation),
     "Tanh": simple(nn.Tanh, Activation),

@@ -51,15 +51,16 @@ class Function(Exposed):
     """A function of the interpreter: `implementation(interpreter, args, kwargs, node)`."""
     kind = "a function"
 
-    def __init__(self, name, implementation):
+    def __init__(self, name, implementation, python=None):
         self.name = name
         self.implementation = implementation
+        self.python = python          # what the program calls it in PyTorch (a class), if any
 
     def call(self, interpreter, args, kwargs, node):
         return self.implementation(interpreter, args, kwargs, node)
 
-    def __repr__(self):
-        return f"<function {self.name}>"
+    def __repr__(self):     # as Python prints the class or function, without its address
+        return repr(self.python) if self.python is not None else f"<function {self.name}>"
 
 
 class Method(Function):
@@ -75,7 +76,13 @@ class Method(Function):
         return self.implementation(self.owner, interpreter, args, kwargs, node)
 
     def __repr__(self):
-        return f"<bound method {type(self.owner).__name__}.{self.name}>"
+        # Python's text names the method as the class of PyTorch's object that the owner
+        # stands for defines it (`Module.parameters`, `SGD.step`, `Optimizer.zero_grad`).
+        owner = self.owner
+        python = getattr(owner, "module", None) or getattr(owner, "optimizer", owner)
+        name = getattr(getattr(python, self.name, None), "__qualname__",
+                       f"{type(python).__name__}.{self.name}")
+        return f"<bound method {name} of {owner!r}>"
 
 
 def arguments(name, parameters, args, kwargs, node, required=0):

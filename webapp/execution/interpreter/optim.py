@@ -119,7 +119,7 @@ def optimizer(cls):
             raise
         interpreter.guard.hold(made, elements)
         return Optimizer(made)
-    return Function(cls.__name__, make)
+    return Function(cls.__name__, make, python=cls)
 
 
 OPTIMIZERS = {"SGD": optimizer(torch.optim.SGD), "Adam": optimizer(torch.optim.Adam)}
