@@ -236,3 +236,18 @@ def test_newtons_method_keeps_each_gradients_graph_at_its_own_moment():
         assert close(inputs_by_name(sub)["x"]["value"], x_then)
         assert close(nodes_of(sub)[sub["output"]]["value"], g_then)
         assert sub["backward"]["called"] is True
+
+
+def test_x_grad_differentiated_in_place_shows_its_value_at_the_call():
+    """`x.grad.backward()` after `y.backward(create_graph=True)` accumulates into x.grad in
+    place (PyTorch's AccumulateGrad): the gradient's node keeps the value x.grad had when it
+    was differentiated, PyTorch's own, not the sum after."""
+    source = ("x = torch.tensor(3.0, requires_grad=True)\ny = x ** 3\n"
+              "y.backward(create_graph=True)\nx.grad.backward()\nprint(x.grad)\n")
+    doc = assert_like_pytorch(source)
+    x = torch.tensor(3.0, requires_grad=True)
+    (x ** 3).backward(create_graph=True)
+    then = x.grad.detach().clone()
+    output = nodes_of(doc)[doc["output"]]
+    assert close(output["value"], then) and output["gradient"] is not None
+    assert close(inputs_by_name(doc)["x"]["grad"], hessian(lambda x: x ** 3, tensor(3.0)))

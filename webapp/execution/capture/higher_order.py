@@ -63,9 +63,12 @@ def recording(recorder, graphs):
     ops = BackwardOps()
     with ops:
         yield
+    last = {}                  # node -> the call that made it (a copy_ after an empty tensor)
     for tensor, func, args, kwargs in ops.made:
-        fn = tensor.grad_fn
-        if fn is None or "sequence" in fn.metadata:
+        if tensor.grad_fn is not None:
+            last[tensor.grad_fn] = (tensor, func, args)
+    for fn, (tensor, func, args) in last.items():
+        if "sequence" in fn.metadata:
             continue
         metadata = fn.metadata
         metadata["sequence"] = next(recorder.sequence)
@@ -92,6 +95,8 @@ def note_pass(recorder, api, output, pairs):
     call = recorder.backward_calls
     for number, (tensor, gradient) in enumerate(pairs):
         if isinstance(gradient, torch.Tensor) and gradient.grad_fn is not None:
+            if api == "backward":          # a later backward accumulates into x.grad in place
+                gradient.grad_fn.metadata["value"] = gradient.detach().clone()
             gradient.grad_fn.metadata.setdefault("gradient", {"call": call, "index": number})
             recorder.gradient_graphs.append(
                 {"call": call, "api": api, "output": output, "input": tensor,
