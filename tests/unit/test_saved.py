@@ -155,3 +155,15 @@ def test_inputs_and_constants_save_nothing():
     for node in doc["graph"]["nodes"]:
         if node["kind"] != "op":
             assert node["saved"] is None and node["saved_bytes"] is None
+
+
+def test_a_products_local_derivatives_are_the_saved_values_they_use():
+    """d(self * other)/d self is the saved other: each edge's local derivative (autograd's
+    own, from calling its node) equals the saved value whose `uses` name that edge's source."""
+    doc = document_of(PROGRAMS["product"])
+    (mul,) = [node for node in doc["graph"]["nodes"] if node["op"] == "MulBackward0"]
+    edges = {edge["source"]: edge for edge in doc["graph"]["edges"]
+             if edge["target"] == mul["id"]}
+    for item in mul["saved"]:
+        (source,) = item["uses"]
+        assert close(edges[source]["local"], item["value"]), item["name"]
