@@ -57,6 +57,7 @@ def live_server():
     """
     # A whole test suite comes from one address: the rate limit is tested on its own.
     app = create_app({"TESTING": True, "AUTOGRAD_RATE_LIMIT": "100000 per minute"})
+    supervisor.shared_pool().start()      # as gunicorn.conf.py does: no import at a first drawing
     server = make_server(LOCAL_HOST, 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live_server", daemon=True)
     thread.start()

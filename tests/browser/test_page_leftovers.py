@@ -92,3 +92,23 @@ def test_the_narration_band_is_never_blank(page, live_server, screenshots, prese
         if k in (-1, 3):
             page.screenshot(path=str(screenshots / f"narration-{lang}-step{k}.png"))
         page.keyboard.press("ArrowRight")
+
+
+LONG_CHAIN = "x = torch.tensor(0.5, requires_grad=True)\ny = x\n" + "y = y * 1.01\n" * 40 + \
+             "y.backward()\n"
+SHAPES = """() => {
+  const b = document.querySelector('#graph > svg > g.graph').getBBox();
+  const panel = document.querySelector('.graph-frame');
+  return {drawing: b.width / b.height, panel: panel.clientWidth / panel.clientHeight};
+}"""
+
+
+@pytest.mark.parametrize("size,present", [((1366, 768), "0"), ((1280, 720), "1")])
+def test_a_long_chain_fills_the_panel_instead_of_a_strip(page, live_server, screenshots,
+                                                          size, present):
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    open_graph(page, share_link(live_server, LONG_CHAIN, present=present, lang="en"))
+    page.wait_for_function("() => !document.body.classList.contains('busy')")
+    shapes = page.evaluate(SHAPES)
+    assert shapes["panel"] / 2 <= shapes["drawing"] <= shapes["panel"] * 2, shapes
+    page.screenshot(path=str(screenshots / f"long-chain-{size[0]}x{size[1]}.png"))

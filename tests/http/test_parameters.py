@@ -7,11 +7,14 @@ from tests.support.problems import assert_problem
 from webapp import create_app
 from webapp.web.parameters import PARAMETERS
 
-PROGRAM = "x = torch.tensor(0.5, requires_grad=True)\ny = (x - 1) ** 2\ny.backward()\n"
+# A call of a user function: its graph has one group (g0), for the `group` parameter.
+PROGRAM = ("def f(a):\n    return (a - 1) ** 2\n\n\n"
+           "x = torch.tensor(0.5, requires_grad=True)\ny = f(x)\ny.backward()\n")
 BAD = {"program": "", "name": "1x", "integer": "x", "number": "x", "choice": "nonsense",
        "flag": "2"}
 # A good value for each parameter whose default is None, and the program itself.
-GOOD = {"source": PROGRAM, "output": "y", "input": "x", "step": "0", "start": 0.25, "aspect": "1.5"}
+GOOD = {"source": PROGRAM, "output": "y", "input": "x", "step": "0", "start": 0.25, "aspect": "1.5",
+        "group": "g0"}
 
 
 @pytest.fixture

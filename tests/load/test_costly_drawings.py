@@ -16,7 +16,8 @@ from tests.support.paths import REPO
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 import load  # noqa: E402  (benchmarks/ is not a package)
-from tests.load.test_drawing_cancellation import busy_one, cpu_ticks, pool_processes  # noqa: E402
+from tests.load.test_drawing_cancellation import (busy_one, cpu_ticks, idle_pool,  # noqa: E402
+                                                  pool_processes)
 
 pytestmark = pytest.mark.slow
 
@@ -97,7 +98,7 @@ def test_parallel_32_megapixel_pngs_wait_for_the_pool_not_in_the_worker(server):
 
 def test_a_pool_process_killed_during_a_request_answers_503_and_is_replaced(server):
     evaluators = fork_servers(server)
-    before = {pid: cpu_ticks(pid) for pid in pool_processes(server)}
+    before = idle_pool(server)
     answer = {}
     request = threading.Thread(target=lambda: answer.setdefault("response", requests.get(
         f"{server.base}/api/graph.gif", timeout=120,

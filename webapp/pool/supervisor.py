@@ -8,9 +8,18 @@ replaced straight away, and the other processes' jobs go on. That is why this is
 concurrent.futures.ProcessPoolExecutor: it cannot stop a running call, and one process that
 dies breaks the whole executor (every other pending call fails with BrokenProcessPool).
 
-Processes come from multiprocessing's "forkserver" context: a fresh interpreter that imports
-webapp.pool.jobs once (the web process may have imported anything, tests even torch; a pool
-process is forked from that clean server, never from the web process).
+Each process is a fresh interpreter (`python -m webapp.pool.worker`), never a fork of the web
+process (which may have imported anything, tests even torch) and not multiprocessing's spawn
+or forkserver either: their children run the parent's main script again (`__mp_main__`), and
+a script that imports torch would put torch into every pool process. A start costs ~1 s of
+the new process's own processor (cairosvg, Pillow, pypdf), paid at the worker's start
+(gunicorn.conf.py) and after a process is lost, never by the web thread.
+
+One pool per web worker (RENDER_PROCESSES, 2), not one for the machine: the client's socket,
+the cache and the waiting thread are the worker's, and a shared pool would need a server and
+a protocol of its own like the fork server's. Two gunicorn workers make four drawing
+processes on this 2-core kind of machine: every job is bounded, the common one takes
+milliseconds, and the evaluator's cap on the cores is separate (webapp/sandbox).
 
 The client going away: gunicorn's (and werkzeug's) WSGI environ holds the request's socket;
 while the job runs, the socket is watched with the job's pipe, and a socket that turns
@@ -62,6 +71,7 @@ class Slot:
         self.memory_bytes = memory_bytes
         self.process = self.pipe = None
         self.ready = False
+        self.owes_answer = False      # a job was sent and its answer not yet read
 
     def start(self):
         ours, theirs = socket.socketpair()
@@ -104,6 +114,7 @@ class Slot:
         self.process.wait()
         self.pipe.close()
         self.process = self.pipe = None
+        self.owes_answer = False
 
     def replace(self):
         self.stop()
@@ -146,6 +157,8 @@ class DrawingPool:
         try:
             return self.exchange(slot, job, args, client)
         finally:
+            if slot.owes_answer:        # left while the job ran (an exception of the thread's
+                slot.stop()             # own): its answer must not reach the next job
             with self.available:
                 self.idle.append(slot)
                 self.available.notify()
@@ -175,6 +188,7 @@ class DrawingPool:
             raise self.lost(slot)
         deadline = time.monotonic() + self.wall_limit_s
         try:
+            slot.owes_answer = True
             slot.pipe.send((job, args, self.cpu_limit_s))
         except (BrokenPipeError, ConnectionResetError):
             raise self.lost(slot) from None
@@ -200,6 +214,7 @@ class DrawingPool:
             outcome, value = slot.pipe.recv()
         except (EOFError, OSError):
             raise self.lost(slot) from None
+        slot.owes_answer = False
         if outcome == "done":
             return value
         if outcome == "memory":

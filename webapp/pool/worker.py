@@ -54,25 +54,35 @@ def portable(error):
 
 
 def serve(connection, memory_bytes):
-    """Answer jobs until the supervisor closes the pipe."""
+    """Answer jobs until the supervisor closes the pipe (or goes away: a web worker that
+    exits or is killed resets it)."""
     confine(memory_bytes)
-    connection.send(("ready", None))
-    while True:
-        try:
-            name, args, cpu_seconds = connection.recv()
-        except EOFError:
-            return
-        limit_cpu(cpu_seconds)
-        try:
-            connection.send(("done", JOBS[name](*args)))
-        except MemoryError:
-            connection.send(("memory", None))
-            return
-        except Exception as error:
-            if "NO_MEMORY" in str(error):       # cairo's own out-of-memory status
-                connection.send(("memory", None))
-                return
-            connection.send(("raised", portable(error)))
+    try:
+        connection.send(("ready", None))
+        while answer(connection):
+            pass
+    except (EOFError, OSError):
+        return
+
+
+def answer(connection):
+    """Do one job and answer it; False when this process must end (out of memory). An
+    OSError of the pipe itself (the supervisor is gone) is raised."""
+    name, args, cpu_seconds = connection.recv()
+    limit_cpu(cpu_seconds)
+    try:
+        reply = ("done", JOBS[name](*args))
+    except MemoryError:
+        reply = ("memory", None)
+    except Exception as error:
+        out_of_memory = "NO_MEMORY" in str(error)       # cairo's own out-of-memory status
+        reply = ("memory", None) if out_of_memory else ("raised", portable(error))
+    try:
+        connection.send(reply)
+    except MemoryError:                                  # pickling a large answer
+        reply = ("memory", None)
+        connection.send(reply)
+    return reply[0] != "memory"
 
 
 if __name__ == "__main__":

@@ -1,19 +1,17 @@
 """Graph JSON -> graphviz DOT source, with the text of every label line and its role.
 
-In: the graph JSON document (docs/graph-json.md) as a plain dict. Out: a `DotDrawing`, the DOT
-source plus, for each node and edge id, the roles of its label lines in order (`label`, `name`,
-`value`, `grad`; `local`, `flow`). graphviz writes one SVG <text> per non-empty label line, in
-order, so render.svg can tag each <text> with its role without parsing the text back.
-
-The DOT is written by hand rather than through the `graphviz` package: its `quote()` turns any
-string shaped like `<...>` into an HTML-like label and leaves backslash escapes live, both wrong
-for text a user typed. Here every string goes through `dot_string`, nothing else.
+In: the graph JSON document (docs/graph-json.md) as a dict. Out: a `DotDrawing`, the DOT and,
+per node and edge id, the roles of its label lines in order (`label`, `name`, `value`, `grad`;
+`local`, `flow`): graphviz writes one SVG <text> per non-empty line, so render.svg tags them.
+The DOT is written by hand, not with the `graphviz` package, whose `quote()` makes any `<...>`
+an HTML-like label and leaves backslash escapes live: every string goes through `dot_string`.
 """
 import re
 from dataclasses import dataclass, field
 
 from webapp.render.ranks import longest_path_ranks
 from webapp.render.theme import THEMES
+from webapp.render import wrap
 
 FONT = "Noto Sans CJK JP"
 SHOWN_TENSOR_VALUES = 3  # first few entries shown for a tensor that is too big to print whole
@@ -221,8 +219,8 @@ def graph_attributes(direction, colours, effort):
 
 
 def check_options(direction, theme, lang):
-    if direction not in ("LR", "TB"):
-        raise ValueError(f"direction must be 'LR' or 'TB', not {direction!r}")
+    if direction not in ("LR", "TB") and wrap.rows_asked(direction) is None:
+        raise ValueError(f"direction must be 'LR', 'TB' or 'wrap:R', not {direction!r}")
     if theme not in THEMES:
         raise ValueError(f"theme must be 'light' or 'dark', not {theme!r}")
     if lang not in WORDS:
@@ -257,9 +255,9 @@ def node_statement(node, lang, colours):
     return statement, [role for role, _ in lines]
 
 
-def edge_statement(edge, upstream, lang, colours, effort):
+def edge_statement(edge, upstream, lang, colours, effort, cut=False):
     lines = edge_lines(edge, upstream, lang)
-    attributes = {"id": edge["id"]}
+    attributes = {"id": edge["id"], **({"constraint": "false"} if cut else {})}
     if edge.get("constant"):
         attributes.update({"class": "constant", "style": "dashed", "color": colours["muted"]})
     if edge.get("members", 1) > 1:
@@ -281,7 +279,10 @@ def dot_drawing(doc, *, direction="LR", theme="light", lang="en", effort=None):
                      "fontcolor": colours["fg"]}
     edge_defaults = {"fontname": FONT, "fontsize": "10", "color": colours["edge"],
                      "fontcolor": colours["fg"], "arrowsize": "0.7"}
-    statements = [f"graph [{attribute_list(graph_attributes(direction, colours, effort))}];",
+    rows = wrap.rows_asked(direction)   # a long chain in rows (wrap.py), left to right
+    rankdir = "LR" if rows else direction
+    cut = wrap.cut_edges(nodes, edges, rows) if rows else set()
+    statements = [f"graph [{attribute_list(graph_attributes(rankdir, colours, effort))}];",
                   f"node [{attribute_list(node_defaults)}];",
                   f"edge [{attribute_list(edge_defaults)}];"]
     text_roles = {}
@@ -291,7 +292,9 @@ def dot_drawing(doc, *, direction="LR", theme="light", lang="en", effort=None):
     grads = {node["id"]: node.get("grad") for node in nodes}
     for edge in edges:
         statement, text_roles[edge["id"]] = edge_statement(
-            edge, grads[edge["target"]], lang, colours, effort)
+            edge, grads[edge["target"]], lang, colours, effort, edge["id"] in cut)
         statements.append(statement)
+    if rows:
+        statements.extend(wrap.row_statements(nodes, edges, rows))
     source = "digraph autograd {\n" + "".join(f"  {line}\n" for line in statements) + "}\n"
     return DotDrawing(source=source, text_roles=text_roles)

@@ -35,6 +35,14 @@ SPARE_CHILDREN = 3
 CORES = os.cpu_count() or 2
 
 
+def cpu_limit_answer(status):
+    """OUT_OF_CPU_TIME for a child its own RLIMIT_CPU stopped (SIGXCPU: it ran past the budget
+    while this server, busy or starved on a loaded machine, had not yet looked), else None."""
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU:
+        return OUT_OF_CPU_TIME
+    return None
+
+
 class Running:
     """A child at work: the client and its connection, its control socket, when it started
     (wall clock) and the processor time it had used by then (its warm-up, not the request's)."""
@@ -221,7 +229,7 @@ class ForkServer:
                 self.selector.unregister(control)
                 control.close()
             elif pid in self.running:
-                self.finished(pid, exited=True)
+                self.finished(pid, answer=cpu_limit_answer(status), exited=True)
 
     def enforce_time_limits(self):
         """Kill a child that has used its CPU budget (its own work: the program loops or does

@@ -58,7 +58,7 @@ BODIES = {
     "/api/numerics": PROGRAM + ["input", "dtype"],
     "/api/descent": PROGRAM + ["lr", "steps", "start"],
     "/api/forward": PROGRAM + ["input", "entry"],
-    "/api/graph.svg": PROGRAM + ["step"] + DRAWING + ["style"],
+    "/api/graph.svg": PROGRAM + ["step"] + DRAWING + ["style", "group"],
 }
 
 
