@@ -71,6 +71,14 @@ MAX_WARNING_CHARS = 500
 # Jacobians (<= MAX_JACOBIAN_ENTRIES) and their rules are what can make an edge large.
 DOCUMENT_BYTES_PER_ITEM = 4_096
 MIN_DOCUMENT_BYTES = 1_048_576
+# What autograd saved for backward (node `saved`): a saved tensor's values are listed up to
+# this many elements (larger ones: shape, bytes and min/max/mean only), and all the saved
+# values listed in one answer together up to the next (then shapes and bytes only).
+MAX_SAVED_VALUE_ELEMENTS = 1_000
+MAX_SAVED_LISTED_ELEMENTS = 100_000
+# Gradients made with create_graph=True whose own graph the answer holds (`higher_order`):
+# the last ones made (a loop taking a Hessian-vector product each step keeps only these).
+MAX_HIGHER_ORDER_GRAPHS = 4
 
 # Concurrency. One evaluation per core: the web tier mostly waits (for the evaluator, or on
 # dot), and a long evaluation leaves its slot to short ones (DEMOTE_AFTER_CPU_S below). With

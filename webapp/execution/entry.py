@@ -15,7 +15,7 @@ import torch
 
 from webapp import language
 from webapp.core.errors import LimitExceeded, NothingToDraw, ProblemError
-from webapp.execution.capture import trace as capture
+from webapp.execution.capture import higher_order, trace as capture
 from webapp.execution.capture.nodes import plain
 from webapp.execution.interpreter.flow import out_of_memory
 from webapp.execution.interpreter.interpreter import Interpreter
@@ -140,15 +140,26 @@ def run_for_graph(program, request):
         else:
             trace = capture.trace(target, gradient, interpreter.recorder, interpreter.warnings,
                                   edge_rule)
+        gradients = higher_order.traces(interpreter.recorder, functools.partial(
+            gradient_trace, interpreter.recorder))
     notes = counted(interpreter.warnings) + counted(caught)
     answer = {"trace": trace, "stdout": "".join(interpreter.builtins.stdout),
               "warnings": notes, "variables": variables(interpreter.globals),
-              "no_graph": no_graph}
+              "no_graph": no_graph, "higher_order": gradients}
     if request.get("torchviz"):
         if target is None:
             raise NothingToDraw(f"There is no graph for torchviz to draw. {notes[-1]}")
         answer["torchviz_dot"] = torchviz_source(target, interpreter.globals)
     return answer
+
+
+def gradient_trace(recorder, gradient):
+    """The trace of a gradient's own graph (its notes to the user are those of the main
+    graph already), or None when it cannot be traced."""
+    try:
+        return capture.trace(gradient, None, recorder, [], edge_rule)
+    except ProblemError:
+        return None
 
 
 def empty_trace(recorder):

@@ -18,6 +18,7 @@ import math
 
 from webapp.core import limits
 from webapp.core.errors import LimitExceeded
+from webapp.graph import higher_order, saved
 from webapp.graph.bounds import bounded, capped_warnings
 from webapp.graph.groups import groups_of
 from webapp.graph.paths import paths_to_output
@@ -46,25 +47,35 @@ def collector_paused():
 def document_of(answer):
     trace = answer["trace"]
     graph = Graph(trace)
-    groups, where = groups_of(graph.raw, graph.operands, graph.output, trace.get("groups", []))
-    for node, group in zip(graph.nodes, where):
-        node["group"] = group
-    output = graph.node_id(graph.output)
     document = {
         "version": 1,
-        "graph": {"directed": True, "multigraph": False, "graph": {},
-                  "nodes": graph.nodes, "edges": graph.edges},
-        "output": output,
-        "backward": dict(trace["backward"]),
-        "paths": paths_to_output(graph),
-        "timeline": timeline(graph),
-        "groups": groups,
+        **graph_part(trace, graph),
         "stdout": answer.get("stdout", ""),
         "warnings": capped_warnings(answer.get("warnings", [])),
         "no_graph": answer.get("no_graph"),
         "variables": answer.get("variables", {}),
+        "higher_order": higher_order.entries(answer, graph_part, graph),
     }
     return bounded(document, len(graph.nodes) + len(graph.edges))
+
+
+def graph_part(trace, graph=None):
+    """The part of a document that is one graph: graph, output, backward, paths, timeline,
+    groups, saved_memory (a gradient's graph in `higher_order` has these too)."""
+    graph = Graph(trace) if graph is None else graph
+    groups, where = groups_of(graph.raw, graph.operands, graph.output, trace.get("groups", []))
+    for node, group in zip(graph.nodes, where):
+        node["group"] = group
+    return {"graph": {"directed": True, "multigraph": False, "graph": {},
+                      "nodes": graph.nodes, "edges": graph.edges},
+            "output": graph.node_id(graph.output), "backward": dict(trace["backward"]),
+            "paths": paths_to_output(graph), "timeline": timeline(graph), "groups": groups,
+            "saved_memory": saved.memory(trace)}
+
+
+# What autograd saved for each node's backward (graph/saved.py) and, in a gradient's graph,
+# where the node came from (graph/higher_order.py).
+AUTOGRAD_FIELDS = ("saved", "saved_bytes", "backward_pass", "derivative", "gradient")
 
 
 class Graph:
@@ -82,8 +93,10 @@ class Graph:
                        "op": get(node, "op"), "name": get(node, "name"),
                        "shape": get(node, "shape"), "dtype": get(node, "dtype"),
                        "value": get(node, "value"), "grad": get(node, "grad"),
+                       **{field: get(node, field) for field in AUTOGRAD_FIELDS},
                        "is_output": i == self.output, "id": f"n{i}"}
                       for i, node in enumerate(self.raw)]
+        saved.link(self.nodes, {key: f"n{i}" for key, i in number.items()})
         unique = {}                          # (source, target) -> edge; a repeat replaces it
         for edge in trace["edges"]:
             unique[number[edge["source"]], number[edge["target"]]] = edge

@@ -5,6 +5,7 @@ tests/http/test_openapi.py validates every lecture program's document against it
 Objects are open (readers ignore fields they do not know, so fields can be added without a new
 version); every documented field is required with its type.
 """
+from webapp.core import limits
 
 NODE_ID = {"type": "string", "pattern": "^n[0-9]+$"}
 EDGE_ID = {"type": "string", "pattern": "^e[0-9]+$"}
@@ -199,3 +200,83 @@ SCHEMAS = {
         },
     },
 }
+
+
+# What autograd saved for backward, and the graph of a gradient (issue 15): added to the
+# schemas above in one place (docs/graph-json.md, "Saved for backward" and "Higher order").
+NULLABLE_NODE_ID = {"anyOf": [NODE_ID, {"type": "null"}]}
+SCHEMAS["SavedValue"] = {
+    "type": "object",
+    "description": "One `grad_fn._saved_<name>` of an op node: a tensor (shape, dtype, bytes, "
+                   "its storage and whose value it is), tensors, a number, sizes, none, or "
+                   "unavailable (changed in place since it was saved).",
+    "required": ["name", "kind", "value", "shape", "dtype", "bytes", "storage",
+                 "storage_bytes", "role", "node", "summary"],
+    "properties": {
+        "name": {"type": "string", "description": "self, other, result, exponent, ..."},
+        "kind": {"enum": ["tensor", "tensors", "scalar", "sizes", "none", "unavailable"]},
+        "value": {"description": "The tensor's values (null past the listing limits), the "
+                  "number or sizes, or for `tensors` a list of SavedValue."},
+        "shape": {"type": ["array", "null"], "items": {"type": "integer", "minimum": 0}},
+        "dtype": {"type": ["string", "null"]},
+        "bytes": {"type": ["integer", "null"], "minimum": 0,
+                  "description": "numel * element size of the saved tensor."},
+        "storage": {"type": ["string", "null"], "pattern": "^s[0-9]+$",
+                    "description": "Which storage: equal ids share memory."},
+        "storage_bytes": {"type": ["integer", "null"], "minimum": 0},
+        "role": {"enum": ["input", "output", "graph", "other", None],
+                 "description": "An operand of this op, its own result, another node's "
+                                "value, or a tensor no node shows."},
+        "node": {**NULLABLE_NODE_ID, "description": "The node whose value it is."},
+        "summary": {"type": ["object", "null"], "description": "min, max, mean of a "
+                    "tensor too large to list."},
+        "uses": {"type": ["array", "null"], "items": NODE_ID, "description": "The operands "
+                 "whose local derivative uses it (null: not known for this op)."},
+    },
+}
+SCHEMAS["SavedMemory"] = {
+    "type": "object", "required": ["bytes", "storages", "tensors"],
+    "description": "Memory autograd keeps for the graph's backward: every storage once.",
+    "properties": {key: {"type": "integer", "minimum": 0}
+                   for key in ("bytes", "storages", "tensors")},
+}
+SCHEMAS["Node"]["required"] += ["saved", "saved_bytes", "backward_pass", "derivative",
+                                "gradient"]
+SCHEMAS["Node"]["properties"].update({
+    "saved": {"type": ["array", "null"], "items": ref("SavedValue"),
+              "description": "What the op saved for backward; null for inputs, constants."},
+    "saved_bytes": {"type": ["integer", "null"], "minimum": 0},
+    "backward_pass": {"type": ["integer", "null"], "minimum": 1, "description": "The "
+                      "create_graph backward call that made this op (null: the program's "
+                      "own operation)."},
+    "derivative": {"type": ["integer", "null"], "minimum": 0, "description": "0 for the "
+                   "program's operations, 1 for those of a first derivative, ..."},
+    "gradient": {"type": ["object", "null"], "required": ["call", "index"],
+                 "description": "This node is the gradient `index` of backward call `call` "
+                              "(an entry of higher_order)."},
+})
+GRAPH_PART = ("graph", "output", "backward", "paths", "timeline", "groups", "saved_memory")
+SCHEMAS["Graph"]["required"] += ["saved_memory", "higher_order"]
+SCHEMAS["Graph"]["properties"]["saved_memory"] = ref("SavedMemory")
+SCHEMAS["GradientGraph"] = {
+    "type": "object",
+    "description": "A gradient made with create_graph=True and its own graph (the backward "
+                   "pass as forward operations), differentiated again.",
+    "required": ["call", "index", "api", "of", "wrt", "name", "order", "shape", "node",
+                 "document"],
+    "properties": {
+        "call": {"type": "integer", "minimum": 1}, "api": {"enum": ["grad", "backward"]},
+        "index": {"type": "integer", "minimum": 0, "description": "Which of the call's "
+                  "inputs (0 = the first) it is the gradient for."},
+        "of": {"type": ["string", "null"]}, "wrt": {"type": ["string", "null"]},
+        "name": {"type": ["string", "null"]}, "order": {"type": "integer", "minimum": 1},
+        "shape": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+        "node": {**NULLABLE_NODE_ID, "description": "The gradient's node in the main graph."},
+        "document": {"anyOf": [{"type": "null"}, {
+            "type": "object", "required": list(GRAPH_PART),
+            "properties": {key: SCHEMAS["Graph"]["properties"][key] for key in GRAPH_PART}}]},
+    },
+}
+SCHEMAS["Graph"]["properties"]["higher_order"] = {
+    "type": "array", "maxItems": limits.MAX_HIGHER_ORDER_GRAPHS,
+    "items": ref("GradientGraph")}

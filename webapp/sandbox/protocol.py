@@ -9,6 +9,8 @@ gives itself (busy, out of CPU time, starved, killed) are built here from the er
 the web side restores the same classes (`ProblemError.from_dict`).
 """
 import json
+import os
+import signal
 import struct
 
 from webapp.core import limits
@@ -40,6 +42,14 @@ def starved(cpu_seconds):
         f"{limits.WALL_CLOCK_BACKSTOP_S:g} s it had had only {cpu_seconds:.1f} s of the "
         f"{limits.CPU_TIME_LIMIT_S:g} s of processor time a run may use. Try again in a "
         "moment.").to_dict()}
+
+
+def cpu_limit_answer(status):
+    """OUT_OF_CPU_TIME for a child its own RLIMIT_CPU stopped (SIGXCPU: it ran past the budget
+    while the server, busy or starved on a loaded machine, had not yet looked), else None."""
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU:
+        return OUT_OF_CPU_TIME
+    return None
 
 
 KILLED = {"problem": LimitExceeded(

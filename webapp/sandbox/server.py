@@ -29,19 +29,12 @@ from webapp.sandbox import demotion
 from webapp.sandbox.child import child_main, cpu_seconds
 from webapp.sandbox.fairness import FairQueue
 from webapp.sandbox.protocol import (BUSY, DONE, KILLED, OUT_OF_CPU_TIME, READY, READY_LINE,
-                                     receive_client, send_message, share_spent, starved)
+                                     cpu_limit_answer, receive_client, send_message,
+                                     share_spent, starved)
 
 SPARE_CHILDREN = 3
 # Processes that may be busy at once: the children at work and the spares warming up.
 CORES = os.cpu_count() or 2
-
-
-def cpu_limit_answer(status):
-    """OUT_OF_CPU_TIME for a child its own RLIMIT_CPU stopped (SIGXCPU: it ran past the budget
-    while this server, busy or starved on a loaded machine, had not yet looked), else None."""
-    if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU:
-        return OUT_OF_CPU_TIME
-    return None
 
 
 class Running:

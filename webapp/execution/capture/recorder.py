@@ -14,6 +14,7 @@ import weakref
 
 import torch
 
+from webapp.execution.capture import higher_order
 from webapp.execution.capture.engine import run_backward
 from webapp.execution.capture.moment import BackwardCall, leaf_state
 from webapp.execution.capture.nodes import (Snapshot, fill_values, has_saved_tensors,
@@ -48,6 +49,7 @@ class Recorder:
         self.sequence = itertools.count()
         self.names = {}          # id(tensor) -> (weak reference, name): leaves and constants
         self.backward_calls = 0  # how many `.backward()` calls the program made
+        self.gradient_graphs = higher_order.gradient_graphs()   # create_graph's gradients
         self.group = None        # the innermost call or loop iteration open (capture/groups.py)
 
     def record(self, result, func, args, kwargs, label=None, in_place=False):
@@ -139,9 +141,13 @@ class Recorder:
         nodes, leaves = self.start_pass(tensor, inputs)
         if create_graph:
             fill_values(nodes, tensor)
-        run_backward(tensor, gradient, retain_graph=True, create_graph=create_graph,
-                     inputs=inputs)
+        with higher_order.capturing(self, create_graph, (nodes,)):
+            run_backward(tensor, gradient, retain_graph=True, create_graph=create_graph,
+                         inputs=inputs)
         self.end_pass(tensor, gradient, nodes, leaves, retain_graph, create_graph)
+        if create_graph:
+            higher_order.note_pass(self, "backward", tensor,
+                                   [(leaf[0], leaf[0].grad) for leaf in leaves])
 
     def grad(self, outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused):
         """The program's `torch.autograd.grad(...)` (outputs and inputs: tuples of tensors),
@@ -151,12 +157,16 @@ class Recorder:
         if create_graph:
             for output, (nodes, _) in zip(outputs, passes):
                 fill_values(nodes, output)
-        grads = torch.autograd.grad(outputs, inputs, grad_outputs, retain_graph=True,
-                                    create_graph=create_graph, allow_unused=allow_unused)
+        with higher_order.capturing(self, create_graph, [nodes for nodes, _ in passes]):
+            grads = torch.autograd.grad(outputs, inputs, grad_outputs, retain_graph=True,
+                                        create_graph=create_graph, allow_unused=allow_unused)
         seeds = grad_outputs if isinstance(grad_outputs, (list, tuple)) else [grad_outputs]
         for output, (nodes, leaves), seed in zip(outputs, passes, seeds * len(outputs)):
             self.end_pass(output, seed, nodes, leaves, retain_graph, create_graph,
                           noted=len(outputs) == 1)
+        if create_graph:
+            higher_order.note_pass(self, "grad", outputs[0] if len(outputs) == 1 else None,
+                                   list(zip(inputs, grads)))
         return grads
 
     def start_pass(self, tensor, inputs):

@@ -12,6 +12,7 @@ import math
 import torch
 
 from webapp.core.errors import NothingToDraw
+from webapp.execution.capture import higher_order, saved
 from webapp.execution.capture.derivatives import merged_by_source, node_jacobians
 from webapp.execution.capture.groups import GroupKeys
 from webapp.execution.capture.internal_values import recover
@@ -77,8 +78,10 @@ def trace(target, gradient, recorder, warnings, rule_of):
                 raise
             raise NothingToDraw(CHANGED_IN_PLACE) from None
         recover(nodes)
-        result = TraceBuilder(recorder, leaf_grads, warnings, rule_of,
-                              at_call=call is not None).build(nodes, target)
+        builder = TraceBuilder(recorder, leaf_grads, warnings, rule_of, at_call=call is not None)
+        result = builder.build(nodes, target)
+        saved.attach(nodes, builder, result)         # at the call's moment too
+        higher_order.mark(nodes, builder, result)
     result["backward"] = {"called": call is not None, "call": call and call.number,
                           "calls": recorder.backward_calls}
     return result

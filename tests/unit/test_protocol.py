@@ -1,11 +1,11 @@
-"""webapp/sandbox/server.py: how a dead child is answered. A child its own RLIMIT_CPU stopped
+"""webapp/sandbox/protocol.py: how a dead child is answered. A child its own RLIMIT_CPU stopped
 (the server was too busy to stop it at the budget first) is told it used its processor time,
 like one the server stopped, not that "a resource limit" stopped it."""
 import os
 import signal
 
 from webapp.sandbox.protocol import OUT_OF_CPU_TIME
-from webapp.sandbox.server import cpu_limit_answer
+from webapp.sandbox.protocol import cpu_limit_answer
 
 
 def status_of_child(die):
