@@ -197,3 +197,12 @@ def test_file_names_count_steps_as_the_page_does(client, step, counted):
     """The page shows timeline index k as step k + 1 of N (0 before the first step)."""
     response = export(client, "/api/graph.png", step=step)
     assert f'filename="graph-y-step{counted}.png"' in response.headers["Content-Disposition"]
+
+
+def test_slide_framing_over_http_is_16_by_9_and_a_bad_framing_is_a_400(client):
+    slide = image(export(client, "/api/graph.png", framing="slide").data)
+    assert abs(slide.size[0] / slide.size[1] - 16 / 9) < 0.02, slide.size
+    gif = image(export(client, "/api/graph.gif", framing="slide").data)
+    assert abs(gif.size[0] / gif.size[1] - 16 / 9) < 0.02, gif.size
+    response = client.get("/api/graph.png", query_string={"source": SIN_EXP, "framing": "4:3"})
+    assert_problem(response, 400, detail="'framing' must be")

@@ -72,3 +72,22 @@ def test_the_pdf_page_is_the_framed_picture(docs, program):
     plain = raster.render.to_svg(doc)
     (fw, fh), (pw, ph) = raster.svg_size_px(framed), raster.svg_size_px(plain)
     assert (fw - pw) / 2 >= MIN_MARGIN * fw and (fh - ph) / 2 >= MIN_MARGIN * fh
+
+
+@pytest.mark.parametrize("program", ["sin_exp", "chain"])
+@pytest.mark.parametrize("direction", ["LR", "TB"])
+def test_slide_framing_is_16_by_9_with_the_drawing_in_the_middle(docs, program, direction):
+    """framing="slide": a picture of a slide's shape whatever the drawing's, the drawing
+    centred, its margins still at least 5%; the fitted picture is not that shape."""
+    doc = docs[program]
+    slide = Image.open(io.BytesIO(raster.to_png(doc, direction=direction, framing="slide")))
+    width, height = slide.size
+    assert abs(width / height - 16 / 9) < 0.02, slide.size
+    left, top, right, bottom = margins(slide)
+    assert min(left, top, right, bottom) >= MIN_MARGIN
+    assert abs(left - right) < 0.01 and abs(top - bottom) < 0.01      # centred
+    fitted = Image.open(io.BytesIO(raster.to_png(doc, direction=direction)))
+    assert abs(fitted.size[0] / fitted.size[1] - 16 / 9) > 0.05, fitted.size
+    pdf = PdfReader(io.BytesIO(raster.to_pdf(doc, direction=direction, framing="slide")))
+    box = pdf.pages[0].mediabox
+    assert abs(float(box.width) / float(box.height) - 16 / 9) < 0.02

@@ -18,12 +18,13 @@ class Export:
     make: Callable      # make(doc, **options) -> bytes | str
     stepped: bool       # takes `step`
     scaled: bool        # takes `scale`
+    framed: bool = False  # takes `framing` (a picture with margins, raster.framed)
 
 
 EXPORTS = {
-    "png": Export("image/png", raster.to_png, stepped=True, scaled=True),
-    "pdf": Export("application/pdf", raster.to_pdf, stepped=True, scaled=False),
-    "gif": Export("image/gif", raster.to_gif, stepped=False, scaled=True),
+    "png": Export("image/png", raster.to_png, stepped=True, scaled=True, framed=True),
+    "pdf": Export("application/pdf", raster.to_pdf, stepped=True, scaled=False, framed=True),
+    "gif": Export("image/gif", raster.to_gif, stepped=False, scaled=True, framed=True),
     "dot": Export("text/vnd.graphviz", render.to_dot, stepped=False, scaled=False),
     "animated-svg": Export("image/svg+xml", animate.animated_svg, stepped=False, scaled=False),
 }

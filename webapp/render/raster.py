@@ -47,6 +47,7 @@ SIZE = re.compile(r'<svg width="([0-9.]+)pt" height="([0-9.]+)pt"')
 # (m >= 0.05 (c + 2m) needs m >= c / 18), room for a slide's edge and a projector's overscan.
 MARGIN = 0.06
 MIN_MARGIN_PT = 12.0
+SLIDE_ASPECT = 16 / 9         # framing="slide": the picture padded to a slide's shape
 
 
 class TooMuchToExport(render.RenderError):
@@ -61,12 +62,20 @@ def svg_size_px(svg_text):
     return tuple(float(value) * CSS_DPI / 72 for value in found.groups())
 
 
-def framed(svg_text):
+def framed(svg_text, aspect=None):
     """One of render.to_svg's drawings with MARGIN on every side, painted in the drawing's own
-    background (graphviz's background polygon, whose fill the theme sets)."""
+    background (graphviz's background polygon, whose fill the theme sets); with `aspect`
+    (width / height), the margins widened on two sides to give the picture that shape, the
+    drawing in its middle."""
     root = ET.fromstring(svg_text)
     x, y, w, h = (float(v) for v in root.get("viewBox").split())
     mx, my = max(w * MARGIN, MIN_MARGIN_PT), max(h * MARGIN, MIN_MARGIN_PT)
+    if aspect:
+        width, height = w + 2 * mx, h + 2 * my
+        if width < aspect * height:
+            mx += (aspect * height - width) / 2
+        else:
+            my += (width / aspect - height) / 2
     # Whole multiples of 3 pt (4 px at scale 1): no partly covered, see-through last pixel.
     mx += (math.ceil((w + 2 * mx) / 3) * 3 - (w + 2 * mx)) / 2
     my += (math.ceil((h + 2 * my) / 3) * 3 - (h + 2 * my)) / 2
@@ -86,8 +95,9 @@ def framed(svg_text):
     return serialise(root)
 
 
-def framed_svg(doc, **options):
-    return framed(render.to_svg(doc, **options))
+def framed_svg(doc, framing="fit", **options):
+    """render.to_svg's drawing, framed; framing="slide": in a 16:9 picture."""
+    return framed(render.to_svg(doc, **options), SLIDE_ASPECT if framing == "slide" else None)
 
 
 def fitted_scale(svg_text, scale, max_pixels):

@@ -93,6 +93,8 @@ def exported(kind, **options):
         options["step"] = step_parameter(request.args, document)
     if exports.EXPORTS[kind].scaled:
         options["scale"] = parse(request.args, "scale")
+    if exports.EXPORTS[kind].framed:
+        options["framing"] = parse(request.args, "framing")
 
     def make(doc):
         try:

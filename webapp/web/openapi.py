@@ -48,9 +48,9 @@ DRAWING = ["theme", "direction", "aspect"]
 QUERIES = {
     "/api/graph.json": PROGRAM,
     "/api/graph.svg": PROGRAM + ["step"] + DRAWING + ["animate", "style", "group"],
-    "/api/graph.png": PROGRAM + ["step", "scale"] + DRAWING,
-    "/api/graph.pdf": PROGRAM + ["step", "pages"] + DRAWING,
-    "/api/graph.gif": PROGRAM + ["scale"] + DRAWING,
+    "/api/graph.png": PROGRAM + ["step", "scale", "framing"] + DRAWING,
+    "/api/graph.pdf": PROGRAM + ["step", "pages", "framing"] + DRAWING,
+    "/api/graph.gif": PROGRAM + ["scale", "framing"] + DRAWING,
     "/api/graph.dot": PROGRAM + DRAWING,
 }
 BODIES = {

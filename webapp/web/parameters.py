@@ -74,6 +74,9 @@ PARAMETERS = {parameter.name: parameter for parameter in (
               message="'pages' must be final (one page) or steps (one page per step)."),
     Parameter("animate", "flag", "1: the whole timeline as a looping CSS animation, no script "
               "(plays in <img> and HTML slides); `step` is ignored.", "0"),
+    Parameter("framing", "choice", "fit: the picture is the drawing with margins of at least 5% "
+              "(default); slide: the same picture widened to 16:9 (with direction=auto the "
+              "graph is also laid out for it).", "fit", choices=("fit", "slide")),
     Parameter("style", "choice", "torchviz: the program as torchviz's make_dot draws it (not "
               "with animate=1).", "autograd", choices=("autograd", "torchviz")),
     Parameter("group", "name", "A group of a grouped graph (`g3`, from the JSON's `groups`): "

@@ -35,7 +35,9 @@ export class ExportPanel {
   update(view) {
     this.view = view;
     const {source, step, last, ...options} = view;
-    if ($("export-framing").value === "slide") Object.assign(options, {direction: "auto", aspect: SLIDE_ASPECT});
+    if ($("export-framing").value === "slide") {  // laid out for 16:9, and the picture 16:9
+      Object.assign(options, {direction: "auto", aspect: SLIDE_ASPECT, framing: "slide"});
+    }
     const scale = $("export-scale").value;
     const url = (kind, extra = {}) => renderingUrl(this.urls[kind], source, {...extra, ...options});
     const at = step === last ? {} : {step: String(step)};
