@@ -127,9 +127,12 @@ def test_exports_at_a_chosen_scale_a_slide_framing_and_the_final_picture(page, l
     page.select_option("#export-framing", "slide")
     png = query_of(page, "#export-png")
     assert png["direction"] == ["auto"] and png["aspect"] == ["1.78"]
+    assert png["framing"] == ["slide"]
     counter = page.text_content("#step-counter").split(" / ")[0]
     response = requests.get(live_server + page.get_attribute("#export-png", "href"), timeout=60)
     assert f'-step{counter}.png"' in response.headers["Content-Disposition"]
+    width, height = image(response.content).size                   # the picture is 16:9
+    assert abs(width / height - 16 / 9) < 0.02, (width, height)
     page.keyboard.press("End")
     assert "step" not in query_of(page, "#export-png")
     final = requests.get(live_server + page.get_attribute("#export-svg", "href"), timeout=60)

@@ -82,7 +82,7 @@ def test_slide_framing_is_16_by_9_with_the_drawing_in_the_middle(docs, program, 
     doc = docs[program]
     slide = Image.open(io.BytesIO(raster.to_png(doc, direction=direction, framing="slide")))
     width, height = slide.size
-    assert abs(width / height - 16 / 9) < 0.02, slide.size
+    assert abs(width / height - 16 / 9) < 0.01, slide.size
     left, top, right, bottom = margins(slide)
     assert min(left, top, right, bottom) >= MIN_MARGIN
     assert abs(left - right) < 0.01 and abs(top - bottom) < 0.01      # centred

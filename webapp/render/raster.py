@@ -70,15 +70,15 @@ def framed(svg_text, aspect=None):
     root = ET.fromstring(svg_text)
     x, y, w, h = (float(v) for v in root.get("viewBox").split())
     mx, my = max(w * MARGIN, MIN_MARGIN_PT), max(h * MARGIN, MIN_MARGIN_PT)
-    if aspect:
+    # Whole multiples of 3 pt (4 px at scale 1): no partly covered, see-through last pixel.
+    mx += (math.ceil((w + 2 * mx) / 3) * 3 - (w + 2 * mx)) / 2
+    my += (math.ceil((h + 2 * my) / 3) * 3 - (h + 2 * my)) / 2
+    if aspect:      # exactly, the other side whole: its last pixel is covered by `rect`
         width, height = w + 2 * mx, h + 2 * my
         if width < aspect * height:
             mx += (aspect * height - width) / 2
         else:
             my += (width / aspect - height) / 2
-    # Whole multiples of 3 pt (4 px at scale 1): no partly covered, see-through last pixel.
-    mx += (math.ceil((w + 2 * mx) / 3) * 3 - (w + 2 * mx)) / 2
-    my += (math.ceil((h + 2 * my) / 3) * 3 - (h + 2 * my)) / 2
     box = (x - mx, y - my, w + 2 * mx, h + 2 * my)
     # One unit a point, as graphviz draws (its own width and height are rounded to whole pt).
     root.set("width", f"{box[2]:.2f}pt")
