@@ -27,20 +27,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from tests.support.costly_programs import (CHAIN, DENSE, HUNDRED_NODES,  # noqa: E402
+                                          PDF_NEAR_LIMIT)
 from webapp.pipeline import evaluation as pipeline  # noqa: E402
 from webapp.pool import jobs  # noqa: E402
 from webapp.pool.supervisor import DrawingPool  # noqa: E402
 from webapp.render import drawing as render  # noqa: E402
 
 LECTURE = json.loads((ROOT.parent / "shared" / "lecture_examples.json").read_text("utf-8"))
-HUNDRED_NODES = ("x = torch.tensor(0.5, requires_grad=True)\ny = x\n"
-                 "for i in range(25):\n    y = torch.sin(y) * x + 1\ny.backward()\n")
-CHAIN = ("x = torch.tensor(0.5, requires_grad=True)\ny = x\n"
-         "for i in range(290):\n    y = torch.sin(y) + x\ny.backward()\n")
-DENSE = ("x = torch.tensor(0.5, requires_grad=True)\nys = [x * (i + 1) for i in range(40)]\n"
-         "z = sum(a * b for a in ys[:12] for b in ys[:12])\nz.backward()\n")
-PDF_NEAR_LIMIT = ("x = torch.tensor(0.5, requires_grad=True)\ny = x\n"
-                  "for i in range(9):\n    y = torch.sin(y) * x + 1\ny.backward()\n")
 WIDE = ("x = torch.randn(10000, requires_grad=True)\ny = x\nfor i in range(40):\n"
         "    y = torch.sin(y) * 1.5\ny.sum().backward()\n")
 

@@ -12,6 +12,7 @@ import threading
 import pytest
 import requests
 
+from tests.support.costly_programs import CHAIN, DENSE, HUNDRED_NODES, PDF_NEAR_LIMIT
 from tests.support.paths import REPO
 
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -21,16 +22,6 @@ from tests.load.test_drawing_cancellation import (busy_one, cpu_ticks, idle_pool
 
 pytestmark = pytest.mark.slow
 
-HUNDRED_NODES = ("x = torch.tensor(0.5, requires_grad=True)\ny = x\n"
-                 "for i in range(25):\n    y = torch.sin(y) * x + 1\ny.backward()\n")
-# 581 nodes: at scale 4 its PNG is the largest there is (MAX_PIXELS, 32 megapixels).
-CHAIN = ("x = torch.tensor(0.5, requires_grad=True)\ny = x\n"
-         "for i in range(290):\n    y = torch.sin(y) + x\ny.backward()\n")
-DENSE = ("x = torch.tensor(0.5, requires_grad=True)\nys = [x * (i + 1) for i in range(40)]\n"
-         "z = sum(a * b for a in ys[:12] for b in ys[:12])\nz.backward()\n")
-# 75 steps x (37 nodes + 45 edges) = 6,150 of the 8,000 of MAX_PDF_STEP_WORK.
-PDF_NEAR_LIMIT = ("x = torch.tensor(0.5, requires_grad=True)\ny = x\n"
-                  "for i in range(9):\n    y = torch.sin(y) * x + 1\ny.backward()\n")
 WEB_CPU_S = 2.0
 WEB_MEMORY_BYTES = 256 * 1024 * 1024
 COSTLY = [
