@@ -20,6 +20,7 @@ import signal
 import socket
 import statistics
 import subprocess
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -58,7 +59,11 @@ class Server:
     def __init__(self, workers=2, env=None):
         port = free_port()
         self.base = f"http://127.0.0.1:{port}"
-        self.log = open(os.environ.get("AUTOGRAD_LOAD_LOG", os.devnull), "w")
+        # gunicorn's own log (its master tells why it stopped): kept for the report of a run
+        # whose server died, in AUTOGRAD_LOAD_LOG if set.
+        self.log = open(os.environ.get("AUTOGRAD_LOAD_LOG") or
+                        tempfile.NamedTemporaryFile(prefix="autograd-gunicorn-", suffix=".log",
+                                                    delete=False).name, "w")
         self.process = subprocess.Popen(
             [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
              "webapp:create_app()"], cwd=ROOT, stdout=subprocess.DEVNULL,
@@ -119,6 +124,13 @@ class Server:
         servers = [pid for pid in self.tree() if b"webapp.sandbox.server" in read_cmdline(pid)]
         return [pid for pid in self.tree() if parent_of(pid) in servers]
 
+    def log_tail(self, lines=40):
+        """The end of gunicorn's log, without the access lines."""
+        self.log.flush()
+        with open(self.log.name, encoding="utf-8", errors="replace") as log:
+            kept = [line.rstrip() for line in log if '"GET ' not in line and '"POST ' not in line]
+        return kept[-lines:]
+
     def stop(self):
         pids = self.tree()
         self.process.terminate()
@@ -128,6 +140,8 @@ class Server:
             self.process.kill()
             self.process.wait(5)
         self.log.close()
+        if not os.environ.get("AUTOGRAD_LOAD_LOG"):
+            os.unlink(self.log.name)
         return pids
 
 
@@ -350,12 +364,10 @@ def run(students=100, seconds=60, faults=False, workers=2, think=(2.0, 8.0), pro
                          args=(server, time.monotonic() + seconds, fault_log)).start()
     hall = Hall(server.base, students, seconds, think, proxy=proxy, at_once=at_once,
                 hostile=hostile)
+    dead = {}
     try:
         hall.run()
-        # After the load (and the faults): the server must answer everyone again.
-        after = [requests.post(f"{server.base}/api/graph", timeout=REQUEST_TIMEOUT_S,
-                               json={"source": e["source"]}).status_code for e in EXAMPLES[:5]]
-        healthy = requests.get(f"{server.base}/healthz", timeout=5).status_code == 200
+        healthy, after = answers_everyone(server, dead)
     finally:
         stop_sampling.set()
         pids = server.stop()
@@ -365,10 +377,24 @@ def run(students=100, seconds=60, faults=False, workers=2, think=(2.0, 8.0), pro
     report.update({"students": students, "seconds": seconds,
                    "peak_memory_mib": round(peak[0] / 2**20, 1),
                    "healthy_after": healthy and all(status == 200 for status in after),
-                   "leftover_processes": len(leftover), "faults": fault_log, **caps,
+                   "leftover_processes": len(leftover), "faults": fault_log, **caps, **dead,
                    "leftover_commands": [read_cmdline(pid)[:80].decode(errors="replace")
                                          for pid in leftover]})
     return report
+
+
+def answers_everyone(server, dead):
+    """After the load (and the faults): whether the server answers everyone again, and what it
+    answered. A server that no longer listens puts its master's exit status and the end of its
+    log in `dead` (a report that says why, not only that it refused)."""
+    try:
+        after = [requests.post(f"{server.base}/api/graph", timeout=REQUEST_TIMEOUT_S,
+                               json={"source": e["source"]}).status_code for e in EXAMPLES[:5]]
+        return requests.get(f"{server.base}/healthz", timeout=5).status_code == 200, after
+    except requests.ConnectionError as error:
+        dead.update({"refused_after": str(error)[-120:],
+                     "master_exit": server.process.poll(), "server_log": server.log_tail()})
+        return False, []
 
 
 ABUSER = "198.51.100.7"          # a documentation address (TEST-NET-2), a header value only
