@@ -92,20 +92,44 @@ class Sandbox:
         line = self.process.stdout.readline().decode().strip()
         if line != READY_LINE or time.monotonic() > deadline:
             self.process.kill()
+            self.process.wait()
+            self.process.stdout.close()
+            self.process = None
             raise SandboxUnavailable("The evaluation service did not start.")
 
     def supervise(self):
         """Restart the fork server at the same socket whenever it dies (a daemon thread; the
-        master calls it). `stop` ends the supervision."""
+        master calls it). `stop` ends the supervision.
+
+        The dead server's socket is removed at once, so that clients are told the service is
+        restarting (not that their evaluation was interrupted) until the new one listens. A
+        restart that fails (the machine too loaded to import torch in STARTUP_TIMEOUT_S) is
+        tried again the next period: the thread must outlive any one failure, or the machine
+        would be left without an evaluator while gunicorn goes on serving."""
         self.supervising = threading.Event()
 
         def watch():
             while not self.supervising.wait(SUPERVISION_PERIOD_S):
-                with self.lock:
-                    if self.process is not None and self.process.poll() is not None:
-                        self.process.stdout.close()
-                        self.start()
+                try:
+                    self.restart_if_dead()
+                except (SandboxUnavailable, OSError) as error:
+                    print(f"forkserver-supervisor: restart failed ({error}); trying again",
+                          file=sys.stderr, flush=True)
         threading.Thread(target=watch, name="forkserver-supervisor", daemon=True).start()
+
+    def restart_if_dead(self):
+        with self.lock:
+            if self.supervising.is_set() or self.path is None:     # stopping, or stopped
+                return
+            if self.process is None or self.process.poll() is not None:
+                if self.process is not None:
+                    self.process.stdout.close()
+                    self.process = None
+                try:
+                    os.unlink(self.path)
+                except FileNotFoundError:
+                    pass
+                self.start()
 
     def stop(self):
         """Stop supervising, stop the fork server, remove its socket and folder."""
