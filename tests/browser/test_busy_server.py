@@ -53,7 +53,7 @@ def test_a_busy_server_is_waited_for_with_a_countdown_then_the_graph_is_drawn(
     page.wait_for_selector("#problem.waiting:not([hidden])")
     assert countdown in page.text_content("#problem-title")
     page.screenshot(path=str(screenshots / f"busy-countdown-{lang}.png"))
-    page.wait_for_selector("#graph svg g.node", timeout=20_000)
+    page.wait_for_selector("#graph svg g.node", timeout=90_000)
     assert page.is_hidden("#problem")
     assert given == [503, 503, "server"]
 
