@@ -20,10 +20,10 @@ export function graphTabs(doc) {
   const mainEntry = entries.find((entry) => entry.node !== null && entry.node === doc.output);
   const tabs = [];
   if (!mainIsGradient) {
-    tabs.push({key: "main", kind: "first", of: output?.name ?? entries[0].of});
+    tabs.push({key: "main", kind: "first", of: output?.name ?? entries[0].of, wrt: entries[0].wrt});
   } else {
     const first = entries.find((entry) => entry.of);
-    if (first) tabs.push({key: "first", kind: "first", of: first.of, output: first.of});
+    if (first) tabs.push({key: "first", kind: "first", of: first.of, output: first.of, wrt: first.wrt});
     tabs.push(mainEntry ? {key: "main", kind: "gradient", entry: mainEntry}
       : {key: "main", kind: "program", name: output?.name ?? output?.label});
   }

@@ -54,7 +54,8 @@ export class PageViews {
     const {app} = this;
     app.load(doc, svgText);
     const count = app.index?.timeline.length ?? 0;
-    if (tab.entry?.wrt) app.paths.choose(app.paths.inputIdByName(tab.entry.wrt));
+    const wrt = tab.entry?.wrt ?? tab.wrt;
+    if (wrt) app.paths.choose(app.paths.inputIdByName(wrt));
     this.say(null);
     this.refresh();
     app.player.load(count, count - 1);
