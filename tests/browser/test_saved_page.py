@@ -4,9 +4,13 @@ node what its grad_fn saved, the panel gives the memory with each storage once, 
 backward step the saved values that edge's local derivative uses are marked and named.
 
 What PyTorch saved is read here from `grad_fn._saved_*` of the same program run directly."""
+import json
+
 import pytest
 import torch
 
+from tests.browser.test_legibility import LAPTOP, MIN_LABEL_PX, programs
+from tests.browser.test_page import open_graph, share_link
 from tests.browser.test_teaching_page import api_graph, open_page
 from tests.support.browser import wait_until
 
@@ -159,3 +163,25 @@ def test_the_saved_view_speaks_japanese_and_follows_the_forward_steps(page, live
     go_to_step(page, forward - 1, len(doc["timeline"]))  # before b: its lines are not shown yet
     wait_until(page, f"getComputedStyle(document.querySelector('#graph svg g#{b['id']} "
                      "text.saved')).visibility === 'hidden'")
+
+
+# The smallest on-screen size of the saved lines and of the values and grads beside them.
+SAVED_LABEL_PX = """() => {
+  const svg = document.querySelector('#graph svg');
+  const scale = svg.getScreenCTM().a;
+  const texts = [...svg.querySelectorAll('g.node text.saved, g.node text.saved-total, ' +
+                                         'g.node text.value, g.node text.grad')];
+  return Math.min(...texts.map((t) => parseFloat(getComputedStyle(t).fontSize) * scale));
+}"""
+
+
+def test_the_saved_lines_are_legible_on_a_laptop_for_every_lecture_program(
+        page, live_server, lecture_examples, screenshots):
+    page.set_viewport_size(LAPTOP)
+    found = {}
+    for example in programs(lecture_examples):
+        open_graph(page, share_link(live_server, example["source"], lang="en"))
+        show_saved(page)
+        found[example["id"]] = round(page.evaluate(SAVED_LABEL_PX), 1)
+    (screenshots / "legibility-saved-laptop.json").write_text(json.dumps(found, indent=1))
+    assert {k: v for k, v in found.items() if v < MIN_LABEL_PX["laptop"]} == {}
