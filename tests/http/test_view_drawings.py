@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from tests.support.problems import assert_problem
+from webapp.core import limits
 
 SVG = "{http://www.w3.org/2000/svg}"
 GRADIENT_ONLY = ("x = torch.tensor(0.7, requires_grad=True)\n"
@@ -134,3 +135,23 @@ def test_saved_lines_are_what_pytorch_saved(client, case):
     assert total == [f"saved {sum(storages.values())} B"]
     shared = len(expected) - len(storages)
     assert sum("same memory as" in line for line in lines) == shared
+
+
+def test_gradient_reaches_the_last_kept_graph_and_no_further(client):
+    """The program makes one gradient more than limits.MAX_HIGHER_ORDER_GRAPHS keeps."""
+    kept = limits.MAX_HIGHER_ORDER_GRAPHS
+    source = ("x = torch.tensor(1.5, requires_grad=True)\n"
+              f"for k in range({kept + 1}):\n"
+              "    g, = torch.autograd.grad(x ** (k + 2), x, create_graph=True)\n")
+    doc = client.get("/api/graph.json", query_string={"source": source}).json
+    assert len(doc["higher_order"]) == kept
+    last = doc["higher_order"][kept - 1]["document"]
+    # the last gradient kept is that of x ** (kept + 2): its value (kept + 2) x ** (kept + 1)
+    x = torch.tensor(1.5, requires_grad=True)
+    (expected,) = torch.autograd.grad(x ** (kept + 2), x)
+    output = next(n for n in last["graph"]["nodes"] if n["id"] == last["output"])
+    assert abs(output["value"] - expected.item()) <= 1e-5 * abs(expected.item())
+    svg = drawn(client, source=source, gradient=str(kept - 1)).data.decode()
+    assert ET.fromstring(svg).get("data-output") == last["output"]
+    answer = client.get("/api/graph.svg", query_string={"source": source, "gradient": str(kept)})
+    assert_problem(answer, 400, detail=f"'gradient' must be an integer from 0 to {kept - 1}")

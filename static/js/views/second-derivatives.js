@@ -80,8 +80,10 @@ export class SecondDerivatives {
     const called = index.doc.backward?.called !== false;
     const source = document.createElement("span");
     source.className = "second-source";
-    source.textContent = called ? t("views.second_autograd", {name})
-      : t("views.second_would", {name, gradient: tab.entry?.name ?? "g"});
+    const gradient = tab.entry?.name ?? "g";
+    const scalar = !tab.entry || (Array.isArray(tab.entry.shape) && !tab.entry.shape.length);
+    source.textContent = called ? t("views.second_autograd", {name})  // else seeded with ones:
+      : t("views.second_would", {name, gradient: scalar ? gradient : `${gradient}.sum()`});
     item.append(source);
     if (info && info.sum !== null && info.sum !== undefined) {
       const ok = agrees(info.sum, input.grad, SUM_TOLERANCE) === true;
