@@ -21,6 +21,7 @@ import {showPlaying, showStep} from "./page/player-bar.js";
 import {ProblemBox} from "./page/problem.js";
 import {panelAspect, showGraph, toStepper} from "./page/stage.js";
 import {readState, writeState} from "./page/url-state.js";
+import {PageViews} from "./views/views.js";
 
 const reducedMotion = () => matchMedia("(prefers-reduced-motion: reduce)").matches;
 
@@ -67,11 +68,10 @@ class App {
       summary: $("paths-summary"), list: $("path-list"), view: this.view,
       onChange: () => this.saveUrl(), reducedMotion,
     });
+    this.views = new PageViews(this);  // a gradient's graph, what autograd saves
   }
 
-  get theme() {
-    return document.documentElement.dataset.theme;
-  }
+  get theme() { return document.documentElement.dataset.theme; }
 
   setTheme(theme, chosen) {
     document.documentElement.dataset.theme = theme;
@@ -86,7 +86,7 @@ class App {
   drawingOptions() {
     const style = this.drawingStyle === "torchviz" ? {style: "torchviz"} : {};
     return {theme: this.theme, lang: language(), direction: this.direction, ...this.aspect(),
-      ...style};
+      ...style, ...this.views.options()};
   }
 
   aspect() { return panelAspect(this.direction); }
@@ -160,6 +160,7 @@ class App {
     this.problems.clear();
     $("run-status").textContent = t("editor.running");
     document.body.classList.add("busy");
+    this.views.leave();
     const result = await this.fetchGraphAndDrawing(source);
     if (run !== this.runCount) return;  // a newer run has started
     this.finishRun();
@@ -169,6 +170,7 @@ class App {
     }
     this.source = source;
     this.load(result.doc, result.svgText, result.svgError);
+    this.views.loaded(result.doc);
     if (!this.index) {  // the program recorded no graph: its output and the warning say why
       this.player.load(0);
       this.saveUrl();
@@ -191,10 +193,7 @@ class App {
     return fetchGraphAndDrawing(this.urls, source, language(), this.drawingOptions());
   }
 
-  finishRun() {
-    document.body.classList.remove("busy");
-    $("run-status").textContent = "";
-  }
+  finishRun() { document.body.classList.remove("busy"); $("run-status").textContent = ""; }
 
   showFailure(error) {
     const problem = error instanceof ApiProblem ? error.problem : {status: null, detail: String(error)};
@@ -264,13 +263,15 @@ class App {
     showStep(k, this.index.timeline.length);
     $("caption").textContent = captionFor(this.index, k);
     this.rule.show(this.index, k);
+    this.views.step(k);
     this.updateExports(k);
     this.saveUrl();
   }
 
   updateExports(k) {
     this.exports.update({source: this.source, step: k, last: this.index.timeline.length - 1,
-      theme: this.theme, lang: language(), direction: this.direction, ...this.aspect()});
+      theme: this.theme, lang: language(), direction: this.direction, ...this.aspect(),
+      ...this.views.options()});
   }
 
   showPlaying(playing) { showPlaying(playing); }

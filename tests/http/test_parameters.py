@@ -7,14 +7,16 @@ from tests.support.problems import assert_problem
 from webapp import create_app
 from webapp.web.parameters import PARAMETERS
 
-# A call of a user function: its graph has one group (g0), for the `group` parameter.
+# A call of a user function: its graph has one group (g0), for the `group` parameter; and a
+# gradient made with create_graph=True (higher_order[0]), for `gradient`.
 PROGRAM = ("def f(a):\n    return (a - 1) ** 2\n\n\n"
-           "x = torch.tensor(0.5, requires_grad=True)\ny = f(x)\ny.backward()\n")
+           "x = torch.tensor(0.5, requires_grad=True)\ny = f(x)\n"
+           "g, = torch.autograd.grad(y, x, create_graph=True)\ny.backward()\n")
 BAD = {"program": "", "name": "1x", "integer": "x", "number": "x", "choice": "nonsense",
        "flag": "2"}
 # A good value for each parameter whose default is None, and the program itself.
 GOOD = {"source": PROGRAM, "output": "y", "input": "x", "step": "0", "start": 0.25, "aspect": "1.5",
-        "group": "g0"}
+        "group": "g0", "gradient": "0"}
 
 
 @pytest.fixture

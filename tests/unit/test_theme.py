@@ -44,6 +44,7 @@ def test_the_drawing_style_colours_come_from_the_theme_table(theme):
         "svg.theme text.value": f"fill: {colours['value_text']};",
         "svg.theme text.grad, svg.theme text.flow": f"fill: {colours['grad_text']};",
         "svg.theme text.local": f"fill: {colours['local_text']};",
+        "svg.theme text.saved, svg.theme text.saved-total": f"fill: {colours['local_text']};",
         "svg.theme g.active polygon, svg.theme g.active path": f"stroke: {colours['active']};",
         "svg.theme text.active, svg.theme g.edge.active polygon": f"fill: {colours['active']};",
     }

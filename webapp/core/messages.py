@@ -242,6 +242,11 @@ MESSAGES = {
               "try again.",
         "ja": "この図を作っていたプロセスが予期せず停止しました。新しいプロセスに置き換えたので、"
               "もう一度試してください。"},
+    "no-gradient-graph": {
+        "en": "'gradient' {number}: the program kept {count} gradient graphs (gradients made "
+              "with create_graph=True: the JSON's higher_order, numbered from 0).",
+        "ja": "'gradient' {number}: このプログラムが残した勾配のグラフは {count} 個です "
+              "(create_graph=True で作った勾配。JSON の higher_order、0 から番号付け)。"},
 }
 
 

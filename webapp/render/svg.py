@@ -28,6 +28,7 @@ THEME_STYLE = """
 svg.theme-{theme} text.value {{ fill: {value_text}; }}
 svg.theme-{theme} text.grad, svg.theme-{theme} text.flow {{ fill: {grad_text}; }}
 svg.theme-{theme} text.local {{ fill: {local_text}; }}
+svg.theme-{theme} text.saved, svg.theme-{theme} text.saved-total {{ fill: {local_text}; }}
 svg.theme-{theme} g.active polygon, svg.theme-{theme} g.active path {{ stroke: {active}; }}
 svg.theme-{theme} text.active, svg.theme-{theme} g.edge.active polygon {{ fill: {active}; }}
 """.strip()

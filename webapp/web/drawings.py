@@ -16,8 +16,8 @@ from webapp.render import exports
 from webapp.render.raster import TooMuchToExport
 from webapp.web import openapi
 from webapp.web.parameters import parse
-from webapp.web.program import (document_for, drawing, drawing_options, program_parameters,
-                                step_parameter)
+from webapp.web.program import (drawing, drawing_options, drawn_document_for,
+                                program_parameters, step_parameter)
 
 bp = Blueprint("drawings", __name__)
 
@@ -68,7 +68,7 @@ def svg(parameters):
         return torchviz_svg(parameters)
     if animate:
         return exported("animated-svg")
-    document = document_for(parameters)
+    document = drawn_document_for(parameters)
     options = drawing_options(parameters, document)
     options["step"] = step_parameter(parameters, document)
     options["group"] = group_parameter(parameters, document)
@@ -87,7 +87,7 @@ def group_parameter(parameters, document):
 
 def exported(kind, **options):
     """Evaluate the program in the query, render it as `kind` (both cached), answer with it."""
-    document = document_for(request.args)
+    document = drawn_document_for(request.args)
     options.update(drawing_options(request.args, document))
     if exports.EXPORTS[kind].stepped:
         options["step"] = step_parameter(request.args, document)

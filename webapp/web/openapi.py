@@ -44,7 +44,7 @@ def body_properties(names):
 # Which parameters each endpoint reads (tests/http/test_parameters.py checks this against
 # what the endpoints accept).
 PROGRAM = ["source", "output", "seed", "lang"]
-DRAWING = ["theme", "direction", "aspect"]
+DRAWING = ["theme", "direction", "aspect", "gradient", "saved"]
 QUERIES = {
     "/api/graph.json": PROGRAM,
     "/api/graph.svg": PROGRAM + ["step"] + DRAWING + ["animate", "style", "group"],
@@ -96,8 +96,9 @@ PROBLEM = {
 REFUSAL = {
     "type": "object", "description": "One refused construct.",
     "required": ["line", "column", "detail", "message", "arguments"],
-    "properties": {"line": {"type": "integer", "minimum": 1},
-                   "column": {"type": "integer", "minimum": 1},
+    "properties": {"line": {"type": ["integer", "null"], "minimum": 1, "description":
+                            "null: a request parameter or a limit, not a place in the program"},
+                   "column": {"type": ["integer", "null"], "minimum": 1},
                    "detail": {"type": "string", "description": "What is refused and what to "
                               "write instead."},
                    "message": {"type": "string", "description": "The message's id in the "

@@ -81,6 +81,13 @@ PARAMETERS = {parameter.name: parameter for parameter in (
               "with animate=1).", "autograd", choices=("autograd", "torchviz")),
     Parameter("group", "name", "A group of a grouped graph (`g3`, from the JSON's `groups`): "
               "its inside alone, each group within it one box (docs/svg.md, Groups)."),
+    Parameter("gradient", "integer", "Draw the graph of a gradient the program made with "
+              "create_graph=True instead: the JSON's `higher_order[N].document` (0: the oldest "
+              "kept), its inputs' grads the second derivatives.", low=0,
+              high=limits.MAX_HIGHER_ORDER_GRAPHS - 1, text=True),
+    Parameter("saved", "flag", "1: every op node also lists what autograd saved for its "
+              "backward (`grad_fn._saved_*`: name, which node's value, bytes) and how much "
+              "memory that is, each storage counted once.", "0"),
     Parameter("input", "name", "The input whose derivative is shown (default: the first)."),
     Parameter("dtype", "choice", "Floating-point type of the numerical differences.",
               "float64", choices=("float64", "float32")),

@@ -10,6 +10,7 @@ from webapp.core.errors import BadRequest, NotDrawable, UnsupportedMediaType
 from webapp.pipeline import evaluation as pipeline
 from webapp.render import drawing as render
 from webapp.pool.supervisor import shared_pool
+from webapp.web.drawn import drawn_document, view_key
 from webapp.web.parameters import parse
 
 DRAWING_OPTIONS = ("theme", "lang", "direction")
@@ -42,6 +43,12 @@ def document_for(parameters):
     return pipeline.graph_document(source, output=output, seed=seed)
 
 
+def drawn_document_for(parameters):
+    """The document a drawing of the program in `parameters` shows: its graph, or a
+    gradient's (`gradient`), with what autograd saved (`saved`; drawn.py)."""
+    return drawn_document(document_for(parameters), parameters)
+
+
 def drawing_options(parameters, document):
     """theme, lang and direction, checked, defaults filled in; direction=auto becomes the
     layout that suits a panel of `aspect` (render.orientation, laid out in the pool)."""
@@ -65,10 +72,11 @@ def drawing(kind, parameters, options, draw):
     """A rendering of the program in `parameters`, cached; too large to draw is a 422."""
     def draw_or_explain(document):
         try:
-            return draw(document)
+            return draw(drawn_document(document, parameters))
         except render.GraphTooLargeToDraw as error:
             raise NotDrawable(f"{error} The JSON export still has the whole graph.") from None
         except render.RenderError as error:
             raise NotDrawable(str(error)) from None
     return pipeline.rendering(kind, parameters["source"], parameters.get("output"),
-                              parse(parameters, "seed"), options, draw_or_explain)
+                              parse(parameters, "seed"), {**options, **view_key(parameters)},
+                              draw_or_explain)
