@@ -36,10 +36,16 @@ def program_parameters(parameters):
     return parse(parameters, "source"), parse(parameters, "output"), parse(parameters, "seed")
 
 
+def live_inputs(parameters):
+    """The live inputs a request sets: (name, number) pairs, sorted, or ()."""
+    return parse(parameters, "inputs") or ()
+
+
 def document_for(parameters):
     """The graph document of the program in `parameters` (cached by the pipeline)."""
     source, output, seed = program_parameters(parameters)
-    return pipeline.graph_document(source, output=output, seed=seed)
+    return pipeline.graph_document(source, output=output, seed=seed,
+                                   inputs=live_inputs(parameters))
 
 
 def drawing_options(parameters, document):
@@ -71,4 +77,5 @@ def drawing(kind, parameters, options, draw):
         except render.RenderError as error:
             raise NotDrawable(str(error)) from None
     return pipeline.rendering(kind, parameters["source"], parameters.get("output"),
-                              parse(parameters, "seed"), options, draw_or_explain)
+                              parse(parameters, "seed"), options, draw_or_explain,
+                              inputs=live_inputs(parameters))
