@@ -9,6 +9,7 @@ import {PathsPanel} from "./graph/paths-panel.js";
 import {BEFORE_START, Player} from "./graph/player.js";
 import {ZoomPan} from "./graph/zoom.js";
 import {Lessons} from "./lessons/lessons.js";
+import {LiveInputs} from "./live/live-inputs.js";
 import {RulePanel} from "./lessons/rule.js";
 import {$, jsonBlock} from "./lib/dom.js";
 import {ApiProblem} from "./lib/fetch.js";
@@ -67,6 +68,7 @@ class App {
       summary: $("paths-summary"), list: $("path-list"), view: this.view,
       onChange: () => this.saveUrl(), reducedMotion,
     });
+    this.live = new LiveInputs(this);  // sliders for the scalar inputs (live/live-inputs.js)
   }
 
   get theme() {
@@ -90,7 +92,6 @@ class App {
   }
 
   aspect() { return panelAspect(this.direction); }
-
   setDrawingStyle(style) {
     this.drawingStyle = style;
     $("style-select").value = style;
