@@ -3,8 +3,7 @@
 // that value (POST /api/graph with `inputs`, through its cache and the sandbox) and writes the
 // new numbers into the drawing in place (relabel.js: the same layout, only texts change),
 // then the step's caption, its rule and the sum-over-paths panel; a graph of another shape is
-// drawn anew. At most one request is out at a time; a movement meanwhile sends the latest
-// value as soon as it is answered. The values go into the share link (&inputs=x:1.5).
+// drawn anew. At most one request is out at a time (COALESCE_MS). The values go into the share link (&inputs=x:1.5).
 import {fetchSvg} from "../graph/api.js";
 import {indexGraph} from "../graph/model.js";
 import {$} from "../lib/dom.js";
@@ -14,7 +13,11 @@ import {readState, setLiveInputs} from "../page/url-state.js";
 import {applyTexts, plannedTexts} from "./relabel.js";
 import {SliderRows} from "./sliders.js";
 
-const DEBOUNCE_MS = 25;  // movements closer than this are one request
+// Movements in one task are one request (a slider's input events come a frame apart, so a drag
+// sends at once); while a request is out, every movement meanwhile is merged into the one
+// request for the latest value sent when it is answered. A trailing debounce of d ms would add
+// d ms to every update: the budget is 100 ms from the last movement to the new picture.
+const COALESCE_MS = 0;
 
 // "x:1.5,w:-2" (the API's query form, and the link's) <-> {x: 1.5, w: -2}
 export function inputsText(values) {
@@ -98,7 +101,7 @@ export class LiveInputs {
     this.app.saveUrl();
     clearTimeout(this.timer);
     document.body.dataset.liveBusy = "true";
-    this.timer = setTimeout(() => this.send(), DEBOUNCE_MS);
+    this.timer = setTimeout(() => this.send(), COALESCE_MS);
   }
 
   async send() {

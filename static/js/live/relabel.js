@@ -7,6 +7,7 @@ import {edgeLines, nodeLines} from "./labels.js";
 
 const ROLES = ["name", "label", "value", "grad", "local", "flow"];
 const BOX_PADDING = 4;  // px of the node's outline kept free on each side of a squeezed text
+const MIN_EDGE_SCALE = 0.6;
 
 function textsOf(g) {
   return [...g.children].filter((el) => el.localName === "text" &&
@@ -29,7 +30,7 @@ export function plannedTexts(svg, doc, lang) {
   if (drawn.length !== wanted.length) return null;
   const plan = [];
   for (const [id, lines] of wanted) {
-    const g = svg.getElementById ? svg.querySelector(`g[id="${CSS.escape(id)}"]`) : null;
+    const g = svg.querySelector(`g[id="${CSS.escape(id)}"]`);
     if (!g) return null;
     const texts = textsOf(g);
     if (texts.length !== lines.length) return null;
@@ -44,12 +45,12 @@ export function plannedTexts(svg, doc, lang) {
 }
 
 // A node's text wider than its outline is squeezed to fit it (the layout was made for the
-// numbers the drawing first showed); an edge's text has no outline to keep to.
+// numbers the drawing first showed).
 function fitToOutline(text) {
   text.removeAttribute("textLength");
   text.removeAttribute("lengthAdjust");
   const outline = text.parentElement.querySelector(":scope > polygon, :scope > path, :scope > ellipse");
-  if (!outline || !text.parentElement.classList.contains("node")) return;
+  if (!outline) return;
   const room = outline.getBBox().width - 2 * BOX_PADDING;
   if (room > 0 && text.getComputedTextLength() > room) {
     text.setAttribute("textLength", String(room));
@@ -57,14 +58,38 @@ function fitToOutline(text) {
   }
 }
 
+function overlaps(a, b) {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+// An edge's text that grew past the width the layout gave it and now runs into another text
+// is written smaller (down to MIN_EDGE_SCALE of its size), back to that width if it can be.
+function fitEdgeTexts(texts, all) {
+  for (const text of texts) {
+    text.style.fontSize = "";
+    const room = Number(text.dataset.room);
+    const length = text.getComputedTextLength();
+    if (length <= room) continue;
+    const box = text.getBBox();
+    const near = (other) => other.parentElement !== text.parentElement && overlaps(box, other.getBBox());
+    if (!all.some(near)) continue;
+    const size = parseFloat(getComputedStyle(text).fontSize);
+    text.style.fontSize = `${size * Math.max(MIN_EDGE_SCALE, room / length)}px`;
+  }
+}
+
 // Write `plan` (plannedTexts) into the drawing; returns how many texts changed.
 export function applyTexts(plan) {
+  const edgeTexts = [];
   let changed = 0;
   for (const [text, content] of plan) {
     if (text.textContent === content) continue;
+    if (!text.dataset.room) text.dataset.room = String(text.getComputedTextLength());
     text.textContent = content;
-    fitToOutline(text);
+    if (text.parentElement.classList.contains("node")) fitToOutline(text);
+    else edgeTexts.push(text);
     changed += 1;
   }
+  if (edgeTexts.length) fitEdgeTexts(edgeTexts, plan.map(([text]) => text));
   return changed;
 }
