@@ -244,5 +244,7 @@ class LiveInputRefused(ProblemError):
 
     def to_dict(self, lang=messages.DEFAULT_LANGUAGE):
         problem = super().to_dict(lang)
-        problem["detail"] = messages.text(self.extra["message"], lang, **self.extra["arguments"])
+        if "message" in self.extra:
+            problem["detail"] = messages.text(self.extra["message"], lang,
+                                              **self.extra.get("arguments", {}))
         return problem

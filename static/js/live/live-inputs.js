@@ -3,7 +3,8 @@
 // that value (POST /api/graph with `inputs`, through its cache and the sandbox) and writes the
 // new numbers into the drawing in place (relabel.js: the same layout, only texts change),
 // then the step's caption, its rule and the sum-over-paths panel; a graph of another shape is
-// drawn anew. At most one request is out at a time (COALESCE_MS). The values go into the share link (&inputs=x:1.5).
+// drawn anew. At most one request is out at a time (COALESCE_MS). The values go into the
+// share link (&inputs=x:1.5).
 import {fetchSvg} from "../graph/api.js";
 import {indexGraph} from "../graph/model.js";
 import {$} from "../lib/dom.js";
@@ -55,7 +56,11 @@ export class LiveInputs {
     const fetchBoth = app.fetchGraphAndDrawing.bind(app);
     app.fetchGraphAndDrawing = (source) => { this.forSource(source); return fetchBoth(source); };
     const options = app.drawingOptions.bind(app);
-    app.drawingOptions = () => ({...options(), ...this.query()});
+    app.drawingOptions = () => {  // asked for just before each drawing is fetched
+      const chosen = {...options(), ...this.query()};
+      this.drawnLanguage = chosen.lang;  // the words on the drawing (a new language keeps it)
+      return chosen;
+    };
     const load = app.load.bind(app);
     app.load = (doc, svgText, svgError) => { load(doc, svgText, svgError); this.show(doc); };
     const exportsUpdate = app.exports.update.bind(app.exports);
@@ -114,7 +119,8 @@ export class LiveInputs {
       if (source === this.app.source) await this.update(doc);
       $("live-status").textContent = "";
     } catch (error) {
-      $("live-status").textContent = t("live.failed", {detail: error.problem?.detail ?? error.message});
+      const detail = error.problem?.detail ?? error.message;
+      $("live-status").textContent = t("live.failed", {detail});
     } finally {
       this.sending = false;
     }
@@ -125,7 +131,8 @@ export class LiveInputs {
   // The new graph on the drawing on show, or drawn anew when its shape changed.
   async update(doc) {
     const app = this.app;
-    const plan = app.view.svg && doc.graph.nodes.length ? plannedTexts(app.view.svg, doc, language()) : null;
+    const drawn = app.view.svg && doc.graph.nodes.length;
+    const plan = drawn ? plannedTexts(app.view.svg, doc, this.drawnLanguage ?? language()) : null;
     if (plan) {
       applyTexts(plan);
       app.index = indexGraph(doc);

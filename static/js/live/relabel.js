@@ -24,7 +24,8 @@ export function plannedTexts(svg, doc, lang) {
   const nodes = new Map(doc.graph.nodes.map((node) => [node.id, node]));
   const wanted = [
     ...doc.graph.nodes.map((node) => [node.id, nodeLines(node, lang)]),
-    ...doc.graph.edges.map((edge) => [edge.id, edgeLines(edge, nodes.get(edge.target)?.grad, lang)]),
+    ...doc.graph.edges.map((edge) =>
+      [edge.id, edgeLines(edge, nodes.get(edge.target)?.grad, lang)]),
   ];
   const drawn = svg.querySelectorAll("g.node[id], g.edge[id]");
   if (drawn.length !== wanted.length) return null;
@@ -49,7 +50,8 @@ export function plannedTexts(svg, doc, lang) {
 function fitToOutline(text) {
   text.removeAttribute("textLength");
   text.removeAttribute("lengthAdjust");
-  const outline = text.parentElement.querySelector(":scope > polygon, :scope > path, :scope > ellipse");
+  const outline = text.parentElement.querySelector(
+    ":scope > polygon, :scope > path, :scope > ellipse");
   if (!outline) return;
   const room = outline.getBBox().width - 2 * BOX_PADDING;
   if (room > 0 && text.getComputedTextLength() > room) {
@@ -71,7 +73,8 @@ function fitEdgeTexts(texts, all) {
     const length = text.getComputedTextLength();
     if (length <= room) continue;
     const box = text.getBBox();
-    const near = (other) => other.parentElement !== text.parentElement && overlaps(box, other.getBBox());
+    const near = (other) => other.parentElement !== text.parentElement &&
+      overlaps(box, other.getBBox());
     if (!all.some(near)) continue;
     const size = parseFloat(getComputedStyle(text).fontSize);
     text.style.fontSize = `${size * Math.max(MIN_EDGE_SCALE, room / length)}px`;
