@@ -195,3 +195,11 @@ def test_labels_are_written_as_the_server_writes_them(page, live_server):
     }""", NUMBERS)
     theirs = [format_number(n) for n in NUMBERS + ["NaN", "Infinity", "-Infinity", None]]
     assert mine == theirs
+
+
+def test_a_link_with_values_the_program_no_longer_has_opens_on_its_own(page, live_server,
+                                                                       browser_problems):
+    browser_problems.allow_console_error(r"status of 400")
+    open_page(page, live_server, T_XY, inputs="q:1.5")
+    assert_shows(page, t_xy_expected(2.0, 3.0))
+    assert "inputs" not in page.url and not page.is_visible("#problem")

@@ -19,6 +19,7 @@ import {SliderRows} from "./sliders.js";
 // request for the latest value sent when it is answered. A trailing debounce of d ms would add
 // d ms to every update: the budget is 100 ms from the last movement to the new picture.
 const COALESCE_MS = 0;
+const REFUSED = "/problems/live-input";
 
 // "x:1.5,w:-2" (the API's query form, and the link's) <-> {x: 1.5, w: -2}
 export function inputsText(values) {
@@ -54,7 +55,14 @@ export class LiveInputs {
   // The page's own steps, with the live values added where they matter.
   wrap(app) {
     const fetchBoth = app.fetchGraphAndDrawing.bind(app);
-    app.fetchGraphAndDrawing = (source) => { this.forSource(source); return fetchBoth(source); };
+    app.fetchGraphAndDrawing = async (source) => {
+      this.forSource(source);
+      const result = await fetchBoth(source);
+      if (result.error?.problem?.type !== REFUSED || !this.query().inputs) return result;
+      this.values = {};  // a link's values the program no longer has: its own values instead
+      setLiveInputs("");
+      return fetchBoth(source);
+    };
     const options = app.drawingOptions.bind(app);
     app.drawingOptions = () => {  // asked for just before each drawing is fetched
       const chosen = {...options(), ...this.query()};
