@@ -9,6 +9,7 @@ import {PathsPanel} from "./graph/paths-panel.js";
 import {BEFORE_START, Player} from "./graph/player.js";
 import {ZoomPan} from "./graph/zoom.js";
 import {Lessons} from "./lessons/lessons.js";
+import {LiveInputs} from "./live/live-inputs.js";
 import {RulePanel} from "./lessons/rule.js";
 import {$, jsonBlock} from "./lib/dom.js";
 import {ApiProblem} from "./lib/fetch.js";
@@ -69,6 +70,7 @@ class App {
       onChange: () => this.saveUrl(), reducedMotion,
     });
     this.views = new PageViews(this);  // a gradient's graph, what autograd saves
+    this.live = new LiveInputs(this);  // sliders for the scalar inputs (live/live-inputs.js)
   }
 
   get theme() { return document.documentElement.dataset.theme; }
@@ -90,7 +92,6 @@ class App {
   }
 
   aspect() { return panelAspect(this.direction); }
-
   setDrawingStyle(style) {
     this.drawingStyle = style;
     $("style-select").value = style;
@@ -273,7 +274,6 @@ class App {
       theme: this.theme, lang: language(), direction: this.direction, ...this.aspect(),
       ...this.views.options()});
   }
-
   showPlaying(playing) { showPlaying(playing); }
 }
 

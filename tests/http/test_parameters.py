@@ -13,10 +13,10 @@ PROGRAM = ("def f(a):\n    return (a - 1) ** 2\n\n\n"
            "x = torch.tensor(0.5, requires_grad=True)\ny = f(x)\n"
            "g, = torch.autograd.grad(y, x, create_graph=True)\ny.backward()\n")
 BAD = {"program": "", "name": "1x", "integer": "x", "number": "x", "choice": "nonsense",
-       "flag": "2"}
+       "flag": "2", "inputs": "x"}
 # A good value for each parameter whose default is None, and the program itself.
 GOOD = {"source": PROGRAM, "output": "y", "input": "x", "step": "0", "start": 0.25, "aspect": "1.5",
-        "group": "g0", "gradient": "0"}
+        "group": "g0", "gradient": "0", "inputs": "x:0.25"}
 
 
 @pytest.fixture

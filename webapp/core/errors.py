@@ -229,3 +229,22 @@ class HTTPProblem(ProblemError):
 class InternalError(ProblemError):
     """A bug of ours: logged, and answered without details."""
     status, slug, title = 500, "internal-error", "Internal error"
+
+
+class LiveInputRefused(ProblemError):
+    """A request's `inputs` (live inputs) that cannot be set: its detail is catalogued message
+    `message` with `arguments`, in the answer's language. Not `noted`: nothing in the program's
+    text is refused, so there is no position for the `errors` list."""
+    status, slug, title = 400, "live-input", "The live input cannot be set"
+
+    @classmethod
+    def of(cls, message_id, **fields):
+        return cls(messages.text(message_id, **fields),
+                   extra={"message": message_id, "arguments": fields})
+
+    def to_dict(self, lang=messages.DEFAULT_LANGUAGE):
+        problem = super().to_dict(lang)
+        if "message" in self.extra:
+            problem["detail"] = messages.text(self.extra["message"], lang,
+                                              **self.extra.get("arguments", {}))
+        return problem

@@ -128,3 +128,7 @@ RENDER_QUEUE_WAIT_S = 10.0        # waiting for a free process, then 503 with Re
 # A graph document whose pickled form is larger than this is encoded as JSON in the pool
 # (json.dumps writes floats ~100x slower than pickle: 6 s for 54 MB of tensor values).
 INLINE_JSON_MAX_BYTES = 256 * 1024
+
+# Live inputs (POST /api/graph `inputs`, the page's sliders): how many of the program's scalar
+# leaves one request may replace (a lecture program has 1-4 inputs).
+MAX_LIVE_INPUTS = 16

@@ -247,6 +247,32 @@ MESSAGES = {
               "with create_graph=True: the JSON's higher_order, numbered from 0).",
         "ja": "'gradient' {number}: このプログラムが残した勾配のグラフは {count} 個です "
               "(create_graph=True で作った勾配。JSON の higher_order、0 から番号付け)。"},
+    "live-inputs-not-an-object": {
+        "en": "'inputs' must be an object of names and numbers, such as {{\"x\": 1.5}} (in a "
+              "query: x:1.5,w:-2).",
+        "ja": "'inputs' は名前と数の組にしてください。例: {{\"x\": 1.5}} (クエリでは x:1.5,w:-2)。"},
+    "live-input-not-a-number": {
+        "en": "'inputs' must give '{name}' a finite number, not {value}.",
+        "ja": "'inputs' の '{name}' には有限の数を指定してください ({value} は使えません)。"},
+    "too-many-live-inputs": {
+        "en": "'inputs' names {count} inputs; at most {limit} can be set at once "
+              "(MAX_LIVE_INPUTS).",
+        "ja": "'inputs' に入力が {count} 個あります。一度に指定できるのは {limit} 個までです "
+              "(MAX_LIVE_INPUTS)。"},
+    "live-input-unknown": {
+        "en": "The program makes no input named '{name}' whose value can be set (its live "
+              "inputs: {known}).",
+        "ja": "プログラムには値を指定できる入力 '{name}' がありません (指定できる入力: {known})。"},
+    "live-input-not-scalar": {
+        "en": "'{name}' holds {count} numbers (shape {shape}); a live input is one number: a "
+              "scalar such as torch.tensor(2.0, requires_grad=True).",
+        "ja": "'{name}' は {count} 個の数 (形 {shape}) を持っています。値を指定できる入力は "
+              "torch.tensor(2.0, requires_grad=True) のような一つの数 (スカラー) だけです。"},
+    "live-input-not-a-leaf": {
+        "en": "'{name}' is not a floating-point tensor that requires grad made by the program "
+              "(such as torch.tensor(2.0, requires_grad=True)), so its value cannot be set.",
+        "ja": "'{name}' はプログラムが作った requires_grad の浮動小数点テンソル "
+              "(torch.tensor(2.0, requires_grad=True) など) ではないため、値を指定できません。"},
 }
 
 

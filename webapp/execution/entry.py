@@ -1,8 +1,9 @@
 """One evaluation, as the sandbox child runs it: a request in, plain data out.
 
 `evaluate(request)` answers each kind of request in `KINDS`:
-- the graph, `{"source", "output"?, "seed"?, "torchviz"?: true}`: `{"trace", "stdout",
-  "warnings", "variables"}`, with `"torchviz_dot"` when asked;
+- the graph, `{"source", "output"?, "seed"?, "inputs"?: {name: number}, "torchviz"?: true}`:
+  `{"trace", "stdout", "warnings", "variables", "live_inputs"}`, with `"torchviz_dot"` when
+  asked (`inputs`: live_inputs.py);
 - a lesson, `{"lesson": "numerics" | "descent", "source", ...}`: `{"lesson": its plain data}`;
 or, for any kind, `{"problem": problem dict}`. No tensors leave this module. The fork server
 calls `prepare_server`, `warm_up_child` and `evaluate` by name.
@@ -20,6 +21,7 @@ from webapp.execution.capture.nodes import plain
 from webapp.execution.interpreter.flow import out_of_memory
 from webapp.execution.interpreter.interpreter import Interpreter
 from webapp.execution.lessons import descent, numerics
+from webapp.execution.live_inputs import LiveInputs
 from webapp.execution.rules.annotate import edge_rule
 from webapp.execution.target import choose_output, why_no_graph
 from webapp.execution.torchviz_dot import torchviz_source
@@ -125,12 +127,15 @@ def graph_answer(request):
 def run_for_graph(program, request):
     """Run the checked `program` and trace the graph of the requested output."""
     interpreter = Interpreter(program, echo=program.pasted_from_repl)
+    live = LiveInputs(request.get("inputs"))    # the scalar leaves a request may set
+    live.watch(interpreter)
     caught = {}                 # Python's and PyTorch's warnings: message -> times given
     with python_warnings.catch_warnings():
         python_warnings.simplefilter("always")
         python_warnings.showwarning = functools.partial(count_warning, caught)
         torch.default_generator.manual_seed(request.get("seed", 0))  # CPU only: no CUDA queue
         interpreter.run()
+        live.checked()
         target, gradient = choose_output(interpreter, request.get("output"))
         no_graph = None
         if target is None:
@@ -145,7 +150,7 @@ def run_for_graph(program, request):
     notes = counted(interpreter.warnings) + counted(caught)
     answer = {"trace": trace, "stdout": "".join(interpreter.builtins.stdout),
               "warnings": notes, "variables": variables(interpreter.globals),
-              "no_graph": no_graph, "higher_order": gradients}
+              "no_graph": no_graph, "higher_order": gradients, "live_inputs": live.listed()}
     if request.get("torchviz"):
         if target is None:
             raise NothingToDraw(f"There is no graph for torchviz to draw. {notes[-1]}")

@@ -55,8 +55,16 @@ def document_of(answer):
         "no_graph": answer.get("no_graph"),
         "variables": answer.get("variables", {}),
         "higher_order": higher_order.entries(answer, graph_part, graph),
+        "live_inputs": live_inputs(answer.get("live_inputs", []), graph.nodes),
     }
     return bounded(document, len(graph.nodes) + len(graph.edges))
+
+
+def live_inputs(found, nodes):
+    """The program's live inputs (execution/live_inputs.py), each with the input node
+    that stands for it in this graph (null: the graph does not use it)."""
+    named = {node["name"]: node["id"] for node in nodes if node["kind"] == "input"}
+    return [{**entry, "node": named.get(entry["name"])} for entry in found]
 
 
 def graph_part(trace, graph=None):

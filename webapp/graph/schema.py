@@ -280,3 +280,14 @@ SCHEMAS["GradientGraph"] = {
 SCHEMAS["Graph"]["properties"]["higher_order"] = {
     "type": "array", "maxItems": limits.MAX_HIGHER_ORDER_GRAPHS,
     "items": ref("GradientGraph")}
+# Live inputs (issue 15): the scalar leaves a request's `inputs` may set (docs/graph-json.md).
+SCHEMAS["LiveInput"] = {
+    "type": "object", "required": ["name", "original", "value", "dtype", "node"],
+    "description": "A top-level name bound to a scalar floating-point leaf that requires grad, "
+                   "as the program made it; `inputs` sets its value.",
+    "properties": {"name": {"type": "string"}, "dtype": {"type": "string"},
+                   "original": {"type": "number", "description": "The program's own value."},
+                   "value": {"type": "number", "description": "The value this run used."},
+                   "node": {**NULLABLE_NODE_ID, "description": "Its input node in the graph."}}}
+SCHEMAS["Graph"]["required"] += ["live_inputs"]
+SCHEMAS["Graph"]["properties"]["live_inputs"] = {"type": "array", "items": ref("LiveInput")}

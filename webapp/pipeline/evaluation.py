@@ -18,45 +18,53 @@ from webapp.pool.supervisor import shared_pool
 from webapp.sandbox.client import current_client, shared_sandbox
 
 
-def graph_document(source, output=None, seed=0):
-    """The graph JSON for a program, or a `ProblemError` (4xx/503) saying what is wrong."""
+def graph_document(source, output=None, seed=0, inputs=()):
+    """The graph JSON for a program (`inputs`: its live inputs set, (name, number) pairs),
+    or a `ProblemError` (4xx/503) saying what is wrong."""
     return results.get_or_compute(
-        ("graph", source, output, seed),
-        lambda: graph.build(evaluated(program_request(source, output, seed))))
+        ("graph", source, output, seed, live_key(inputs)),
+        lambda: graph.build(evaluated(program_request(source, output, seed, inputs))))
 
 
-def graph_json(source, output=None, seed=0):
+def graph_json(source, output=None, seed=0, inputs=()):
     """The graph document as the API's JSON (bytes), encoded once and cached; a large one is
     encoded in the drawing pool, under its limits (json.dumps of a document holding large
     tensors takes seconds, pickling it to the pool a few hundredths)."""
     def encoded():
-        document = graph_document(source, output=output, seed=seed)
+        document = graph_document(source, output=output, seed=seed, inputs=inputs)
         if len(pickle.dumps(document)) > limits.INLINE_JSON_MAX_BYTES:
             return shared_pool().run("graph-json", document)
         return jobs.graph_json(document)
-    return results.get_or_compute(("graph-json", source, output, seed), encoded)
+    return results.get_or_compute(("graph-json", source, output, seed, live_key(inputs)),
+                                  encoded)
 
 
-def rendering(kind, source, output, seed, options, draw):
+def rendering(kind, source, output, seed, options, draw, inputs=()):
     """`draw(document)` for this program, cached under `kind` and the drawing `options`."""
-    key = (kind, source, output, seed, tuple(sorted(options.items())))
+    key = (kind, source, output, seed, live_key(inputs), tuple(sorted(options.items())))
     return results.get_or_compute(
-        key, lambda: draw(graph_document(source, output=output, seed=seed)))
+        key, lambda: draw(graph_document(source, output=output, seed=seed, inputs=inputs)))
 
 
-def torchviz_dot(source, output=None, seed=0):
+def live_key(inputs):
+    """Live inputs in a cache key: each number exactly, -0.0 apart from 0.0 (they compare
+    equal, but 1 / x differs)."""
+    return tuple((name, float(value).hex()) for name, value in inputs)
+
+
+def torchviz_dot(source, output=None, seed=0, inputs=()):
     """torchviz's `make_dot` DOT source for the program, made in the sandbox child (it needs
     the real tensors), cached; or a `ProblemError` as for `graph_document`."""
-    request = {**program_request(source, output, seed), "torchviz": True}
-    return results.get_or_compute(("torchviz-dot", source, output, seed),
+    request = {**program_request(source, output, seed, inputs), "torchviz": True}
+    return results.get_or_compute(("torchviz-dot", source, output, seed, live_key(inputs)),
                                   lambda: evaluated(request)["torchviz_dot"])
 
 
-def torchviz_picture(source, output, seed, draw):
+def torchviz_picture(source, output, seed, draw, inputs=()):
     """`draw(dot_source)` of the program's torchviz DOT, cached (dot takes seconds on large
     graphs: each request used to spend a child and the whole layout again)."""
-    return results.get_or_compute(("torchviz-svg", source, output, seed),
-                                  lambda: draw(torchviz_dot(source, output, seed)))
+    return results.get_or_compute(("torchviz-svg", source, output, seed, live_key(inputs)),
+                                  lambda: draw(torchviz_dot(source, output, seed, inputs)))
 
 
 def lesson(request):
@@ -68,10 +76,12 @@ def lesson(request):
     return results.get_or_compute(key, lambda: json_safe(evaluated(request)["lesson"]))
 
 
-def program_request(source, output, seed):
+def program_request(source, output, seed, inputs=()):
     request = {"source": source, "seed": seed}
     if output:
         request["output"] = output
+    if inputs:
+        request["inputs"] = dict(inputs)
     return request
 
 

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, request
 
 from webapp.pipeline import evaluation as pipeline
 from webapp.web import drawings
-from webapp.web.program import json_body, program_parameters
+from webapp.web.program import json_body, live_inputs, program_parameters
 
 bp = Blueprint("api", __name__)
 
@@ -25,7 +25,8 @@ def get_graph_json():
 def graph_json(parameters):
     """The graph document as JSON, encoded once (a large one in the drawing pool)."""
     source, output, seed = program_parameters(parameters)
-    return Response(pipeline.graph_json(source, output, seed), mimetype="application/json")
+    return Response(pipeline.graph_json(source, output, seed, live_inputs(parameters)),
+                    mimetype="application/json")
 
 
 @bp.get("/api/graph.svg")

@@ -16,7 +16,7 @@ from webapp.render import exports
 from webapp.render.raster import TooMuchToExport
 from webapp.web import openapi
 from webapp.web.parameters import parse
-from webapp.web.program import (drawing, drawing_options, drawn_document_for,
+from webapp.web.program import (drawing, drawing_options, drawn_document_for, live_inputs,
                                 program_parameters, step_parameter)
 
 bp = Blueprint("drawings", __name__)
@@ -117,5 +117,6 @@ def torchviz_svg(parameters):
             return shared_pool().run("torchviz-svg", dot_source)
         except render.RenderError as error:
             raise NotDrawable(str(error)) from None
-    return Response(pipeline.torchviz_picture(source, output, seed, draw),
+    return Response(pipeline.torchviz_picture(source, output, seed, draw,
+                                              live_inputs(parameters)),
                     mimetype="image/svg+xml")

@@ -44,21 +44,22 @@ def body_properties(names):
 # Which parameters each endpoint reads (tests/http/test_parameters.py checks this against
 # what the endpoints accept).
 PROGRAM = ["source", "output", "seed", "lang"]
+LIVE = ["inputs"]         # live inputs: the graph and everything drawn from it
 DRAWING = ["theme", "direction", "aspect", "gradient", "saved"]
 QUERIES = {
-    "/api/graph.json": PROGRAM,
-    "/api/graph.svg": PROGRAM + ["step"] + DRAWING + ["animate", "style", "group"],
-    "/api/graph.png": PROGRAM + ["step", "scale", "framing"] + DRAWING,
-    "/api/graph.pdf": PROGRAM + ["step", "pages", "framing"] + DRAWING,
-    "/api/graph.gif": PROGRAM + ["scale", "framing"] + DRAWING,
-    "/api/graph.dot": PROGRAM + DRAWING,
+    "/api/graph.json": PROGRAM + LIVE,
+    "/api/graph.svg": PROGRAM + ["step"] + DRAWING + ["animate", "style", "group"] + LIVE,
+    "/api/graph.png": PROGRAM + ["step", "scale", "framing"] + DRAWING + LIVE,
+    "/api/graph.pdf": PROGRAM + ["step", "pages", "framing"] + DRAWING + LIVE,
+    "/api/graph.gif": PROGRAM + ["scale", "framing"] + DRAWING + LIVE,
+    "/api/graph.dot": PROGRAM + DRAWING + LIVE,
 }
 BODIES = {
-    "/api/graph": PROGRAM,
+    "/api/graph": PROGRAM + LIVE,
     "/api/numerics": PROGRAM + ["input", "dtype"],
     "/api/descent": PROGRAM + ["lr", "steps", "start"],
-    "/api/forward": PROGRAM + ["input", "entry"],
-    "/api/graph.svg": PROGRAM + ["step"] + DRAWING + ["style", "group"],
+    "/api/forward": PROGRAM + ["input", "entry"] + LIVE,
+    "/api/graph.svg": PROGRAM + ["step"] + DRAWING + ["style", "group"] + LIVE,
 }
 
 

@@ -8,7 +8,7 @@ import math
 import re
 
 from webapp.core import limits
-from webapp.core.errors import BadRequest
+from webapp.core.errors import BadRequest, LiveInputRefused
 from webapp.render.exports import MAX_SCALE, MIN_SCALE
 
 MAX_SEED = 2**63 - 1
@@ -19,6 +19,9 @@ FLAGS = {"0": False, "1": True, "false": False, "true": True}
 # each would be a value, and a cache key, of its own.
 INTEGER_TEXT = re.compile(r"-?[0-9]+")
 NUMBER_TEXT = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+# Live inputs in a query string: name:number pairs joined by commas (x:1.5,w:-2).
+INPUT_TEXT = NAME_PATTERN[1:-1] + ":" + NUMBER_TEXT.pattern
+INPUTS_TEXT = f"^(?:{INPUT_TEXT}(?:,{INPUT_TEXT})*)?$"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,6 +100,10 @@ PARAMETERS = {parameter.name: parameter for parameter in (
               low=-1e6, high=1e6),
     Parameter("entry", "integer", "Which entry of the input gets tangent 1 (flat index).", 0,
               low=0, high=10**9),
+    Parameter("inputs", "inputs", "Live inputs: a new value for some of the program's scalar "
+              "leaves, by name ({\"x\": 1.5}; in a query x:1.5,w:-2), each set when the "
+              "program makes it (the graph's `live_inputs` lists the names; docs/graph-json.md). "
+              f"At most {limits.MAX_LIVE_INPUTS}, finite numbers.", high=limits.MAX_LIVE_INPUTS),
 )}
 
 
@@ -165,11 +172,34 @@ def parse_flag(parameter, value):
     return FLAGS[value]
 
 
+def parse_inputs(parameter, value):
+    """Live inputs: a JSON object {name: number} or the text "x:1.5,w:-2", as a tuple of
+    (name, float) pairs sorted by name (one cache key however they were written)."""
+    if isinstance(value, str):
+        pairs = [pair.partition(":") for pair in value.split(",")] if value else []
+        if any(not sep for _, sep, _ in pairs):
+            raise LiveInputRefused.of("live-inputs-not-an-object")
+        value = {name: float(number) if NUMBER_TEXT.fullmatch(number) else number
+                 for name, _, number in pairs}
+    if not isinstance(value, dict) or not all(re.fullmatch(NAME_PATTERN, name) for name in value):
+        raise LiveInputRefused.of("live-inputs-not-an-object")
+    if len(value) > parameter.high:
+        raise LiveInputRefused.of("too-many-live-inputs", count=len(value), limit=parameter.high)
+    for name, number in value.items():
+        if isinstance(number, bool) or not isinstance(number, (int, float)) or \
+                not math.isfinite(number):
+            raise LiveInputRefused.of("live-input-not-a-number", name=name,
+                                      value=str(number)[:20])
+    return tuple(sorted((name, float(number)) for name, number in value.items()))
+
+
 def schema(name, in_body=False):
     """The JSON Schema of parameter `name`, for a query string or (`in_body`) a JSON body,
     where null is accepted as 'absent' for the parameters whose default is None."""
     parameter = PARAMETERS[name]
     described = KINDS[parameter.kind][1](parameter)
+    if parameter.kind == "inputs" and not in_body:
+        described = {"type": "string", "pattern": INPUTS_TEXT}
     nullable = parameter.default is None and not parameter.required
     if in_body and nullable and "type" in described:
         described["type"] = [described["type"], "null"]
@@ -201,6 +231,13 @@ def flag_schema(parameter):
     return {"enum": ["0", "1"]}
 
 
+def inputs_schema(parameter):
+    """An object in a body; a query string's text is described by its pattern."""
+    return {"type": "object", "maxProperties": parameter.high,
+            "propertyNames": {"pattern": NAME_PATTERN},
+            "additionalProperties": {"type": "number"}}
+
+
 # kind -> (parser, schema)
 KINDS = {
     "program": (parse_program, program_schema),
@@ -209,4 +246,5 @@ KINDS = {
     "number": (parse_number, lambda parameter: range_schema(parameter, "number")),
     "choice": (parse_choice, choice_schema),
     "flag": (parse_flag, flag_schema),
+    "inputs": (parse_inputs, inputs_schema),
 }

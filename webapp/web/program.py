@@ -37,10 +37,16 @@ def program_parameters(parameters):
     return parse(parameters, "source"), parse(parameters, "output"), parse(parameters, "seed")
 
 
+def live_inputs(parameters):
+    """The live inputs a request sets: (name, number) pairs, sorted, or ()."""
+    return parse(parameters, "inputs") or ()
+
+
 def document_for(parameters):
     """The graph document of the program in `parameters` (cached by the pipeline)."""
     source, output, seed = program_parameters(parameters)
-    return pipeline.graph_document(source, output=output, seed=seed)
+    return pipeline.graph_document(source, output=output, seed=seed,
+                                   inputs=live_inputs(parameters))
 
 
 def drawn_document_for(parameters):
@@ -79,4 +85,4 @@ def drawing(kind, parameters, options, draw):
             raise NotDrawable(str(error)) from None
     return pipeline.rendering(kind, parameters["source"], parameters.get("output"),
                               parse(parameters, "seed"), {**options, **view_key(parameters)},
-                              draw_or_explain)
+                              draw_or_explain, inputs=live_inputs(parameters))

@@ -2,9 +2,10 @@
 // config. Errors are thrown as ApiProblem (lib/fetch.js).
 import {getText, postJson} from "../lib/fetch.js";
 
-// `lang`: the language of the checker's messages if the program is refused.
-export function fetchGraph(urls, source, lang) {
-  return postJson(urls.graph, {source, lang});
+// `lang`: the language of the checker's messages if the program is refused; `inputs`: live
+// inputs ("x:1.5", live/live-inputs.js) or undefined.
+export function fetchGraph(urls, source, lang, inputs) {
+  return postJson(urls.graph, inputs ? {source, lang, inputs} : {source, lang});
 }
 
 // A GET address for one rendering (SVG, PNG, JSON) of a program.
@@ -23,7 +24,7 @@ export function fetchSvg(urls, source, options) {
 export async function fetchGraphAndDrawing(urls, source, lang, drawingOptions) {
   let doc;
   try {
-    doc = await fetchGraph(urls, source, lang);
+    doc = await fetchGraph(urls, source, lang, drawingOptions.inputs);
   } catch (error) {
     return {error};
   }

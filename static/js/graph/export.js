@@ -51,7 +51,8 @@ export class ExportPanel {
       "export-pdf-steps": url("pdf", {pages: "steps"}),
     };
     for (const [id, href] of Object.entries(this.hrefs)) $(id).href = href;
-    $("export-json").href = renderingUrl(this.urls.json, source);
+    const live = options.inputs ? {inputs: options.inputs} : {};  // live/live-inputs.js
+    $("export-json").href = renderingUrl(this.urls.json, source, live);
     this.showSnippet();
   }
 

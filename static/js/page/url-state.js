@@ -8,6 +8,11 @@
 // the query, readable, as links have always looked; both kinds open the same view.
 export const MAX_SHARED_QUERY_BYTES = 2000;
 
+// The live inputs' values (live/live-inputs.js) as the link writes them ("x:1.5,w:-2"), kept
+// with the program (&inputs=...) whatever view state is written.
+let liveInputs = "";
+export function setLiveInputs(text) { liveInputs = text || ""; }
+
 export function readState(search = location.search, hash = location.hash) {
   const params = new URLSearchParams(search);
   for (const [name, value] of new URLSearchParams(hash.replace(/^#/, ""))) params.set(name, value);
@@ -24,9 +29,11 @@ export function readState(search = location.search, hash = location.hash) {
 }
 
 // The address of a view: [query, fragment], each a URLSearchParams string ("" if empty).
-export function addressOf({source, step, input, present, lang, theme, direction}) {
+export function addressOf({source, step, input, present, lang, theme, direction,
+  inputs = liveInputs}) {
   const program = new URLSearchParams();
   if (source) program.set("source", source);
+  if (source && inputs) program.set("inputs", inputs);
   if (source && Number.isInteger(step)) program.set("step", String(step));
   if (source && input) program.set("input", input);
   const view = new URLSearchParams();

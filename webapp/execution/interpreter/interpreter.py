@@ -57,6 +57,7 @@ class Interpreter:
         # record (leaves, constants: to perturb, replace or widen them), each `NAME.data = ...`.
         self.on_tensor = None
         self.on_data = None
+        self.on_bind = None              # live inputs (execution/live_inputs.py): top-level names
         self.body = Compiler(self).block(program.tree.body)
 
     def run(self):
@@ -112,6 +113,8 @@ class Interpreter:
         """Assign `value` to `name` in the current frame, noting tensor names for the graph."""
         self.frames[-1][name] = value
         if isinstance(value, Tensor):                # a module's Parameter too
+            if self.on_bind is not None and len(self.frames) == 1:
+                self.on_bind(name, value)
             self.recorder.name(value, name)
             if value.grad_fn is not None:
                 self.last_graph_value = value
