@@ -9,6 +9,7 @@ import {PathsPanel} from "./graph/paths-panel.js";
 import {BEFORE_START, Player} from "./graph/player.js";
 import {ZoomPan} from "./graph/zoom.js";
 import {Lessons} from "./lessons/lessons.js";
+import {Quiz} from "./quiz/quiz.js";
 import {RulePanel} from "./lessons/rule.js";
 import {$, jsonBlock} from "./lib/dom.js";
 import {ApiProblem} from "./lib/fetch.js";
@@ -55,7 +56,9 @@ class App {
       stepMs: config.steps.step_ms,
       onStep: (k) => this.drawStep(k),
       onPlayingChange: (playing) => this.showPlaying(playing),
+      ceiling: () => this.quiz.ceiling(),
     });
+    this.quiz = new Quiz(this);  // ?quiz=1: the student works out each gradient
     this.grouped = new GroupedPage(this);  // groups drawn closed, opened on demand; search
     this.rule = new RulePanel($("rule-panel"), $("step-note"));
     this.lessons = new Lessons({urls: config.lessons, view: this.view, stage: {
@@ -69,9 +72,7 @@ class App {
     });
   }
 
-  get theme() {
-    return document.documentElement.dataset.theme;
-  }
+  get theme() { return document.documentElement.dataset.theme; }
 
   setTheme(theme, chosen) {
     document.documentElement.dataset.theme = theme;
@@ -149,6 +150,7 @@ class App {
       lang: language(),
       theme: this.themeChosen,
       direction: this.direction,
+      quiz: this.quiz.on,
     });
   }
 
@@ -191,10 +193,7 @@ class App {
     return fetchGraphAndDrawing(this.urls, source, language(), this.drawingOptions());
   }
 
-  finishRun() {
-    document.body.classList.remove("busy");
-    $("run-status").textContent = "";
-  }
+  finishRun() { document.body.classList.remove("busy"); $("run-status").textContent = ""; }
 
   showFailure(error) {
     const problem = error instanceof ApiProblem ? error.problem : {status: null, detail: String(error)};
@@ -265,6 +264,7 @@ class App {
     $("caption").textContent = captionFor(this.index, k);
     this.rule.show(this.index, k);
     this.updateExports(k);
+    this.quiz.step(k);  // quiz mode: the gradients not yet answered hidden, the question asked
     this.saveUrl();
   }
 
@@ -289,6 +289,7 @@ async function start() {
   bindControls(app);
   $("style-select").addEventListener("change", (event) => app.setDrawingStyle(event.target.value));
   if (state.present) app.setPresent(true);
+  if (state.quiz) app.quiz.setOn(true);
   app.editor.value = state.source ?? app.examples[0]?.source ?? "";
   if (state.source !== null) {
     await app.run({step: state.step, input: state.input, autoplay: true});
