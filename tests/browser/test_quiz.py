@@ -3,15 +3,25 @@ student types them, ✓ or the rule with its numbers then the answer, the player
 unanswered question, the score, the keyboard, Japanese, the share link. What the student types
 comes from PyTorch run here directly (the gradient along each edge read by a hook on the
 op's grad_fn), never from the app's own numbers."""
+import io
+import os
 import re
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import torch
+from PIL import Image
 
 from tests.browser.test_teaching_page import api_graph
+from tests.support.paths import REPO
 
 pytestmark = pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated")
+
+# The README's picture (docs/pictures/quiz.png) is written by test_the_readme_picture when this
+# is set: AUTOGRAD_README_PICTURES=1 .venv/bin/python -m pytest tests/browser/test_quiz.py -k picture
+README_PICTURES = os.environ.get("AUTOGRAD_README_PICTURES") == "1"
+PICTURE = REPO / "docs" / "pictures" / "quiz.png"
+MAX_PICTURE_BYTES = 150_000
 
 PROGRAM = "x = torch.tensor(0.5, requires_grad=True)\ny = torch.tensor(1.5, requires_grad=True)\n" \
           "u = x * y\nv = torch.sin(u)\nw = v + x\nw.backward()\n"
@@ -132,8 +142,12 @@ def test_a_wrong_answer_gets_the_rule_with_its_numbers_then_the_answer(page, liv
     tex = page.get_attribute("#quiz-hint .quiz-hint-formula", "data-tex")
     local = torch.cos(torch.tensor(0.75)).item()      # the rule with its numbers: cos(0.75)
     assert r"\cos(a)" in tex and r"\cos(0.75)" in tex and f"{local:.4g}" in tex
-    assert page.text_content("#quiz-hint .quiz-hint-legend") == "t = v, a = u"
-    assert page.locator("#quiz-hint .katex").count() == 1
+    assert page.text_content("#quiz-hint .quiz-hint-legend").startswith("t = v, a = u: ")
+    assert page.get_attribute("#quiz-hint .quiz-hint-legend [data-tex]", "data-tex") == \
+        r"t = \sin(a)"
+    assert page.locator("#quiz-hint .katex").count() == 2
+    formula = page.locator("#quiz-hint .quiz-hint-formula")
+    assert formula.evaluate("(e) => e.scrollWidth <= e.clientWidth")   # all of it on show
     page.screenshot(path=str(screenshots / "quiz-hint.png"))
     page.keyboard.press("ArrowRight")                # not past an unanswered question
     page.evaluate("document.getElementById('step-forward').click()")
@@ -250,3 +264,26 @@ def test_the_quiz_is_legible_when_projected(page, live_server, quiz, screenshots
     formula = page.locator("#quiz-hint .quiz-hint-formula").bounding_box()
     assert formula["y"] + formula["height"] <= box["y"] + box["height"] + 1   # not clipped
     page.screenshot(path=str(screenshots / "quiz-present.png"))
+
+
+def test_the_readme_picture(page, live_server, quiz, screenshots):
+    """The quiz on a projector (1280x720, presentation mode): a miss on the edge into sin, its
+    hint with cos(0.75) plugged in. Saved to tests/screenshots, and to docs/pictures when asked."""
+    asked, expected = quiz
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_quiz(page, live_server, present="1")
+    k_sin = next(k for k, what in asked if what == ("u", "v"))
+    for k, _ in asked[:[k for k, _ in asked].index(k_sin)]:
+        answer(page, f"{expected[k]:.4g}")
+        page.keyboard.press("Enter")
+    answer(page, "0.75")
+    assert page.locator("#quiz-hint .katex").count() == 2
+    shot = Image.open(io.BytesIO(page.locator("#graph-pane").screenshot()))
+    shot = shot.convert("RGB").quantize(colors=64)     # flat colours: small, and still sharp
+    out = io.BytesIO()
+    shot.save(out, format="PNG", optimize=True)
+    assert len(out.getvalue()) <= MAX_PICTURE_BYTES
+    (screenshots / "quiz-readme.png").write_bytes(out.getvalue())
+    if README_PICTURES:
+        PICTURE.parent.mkdir(parents=True, exist_ok=True)
+        PICTURE.write_bytes(out.getvalue())

@@ -10,16 +10,20 @@ import {stepNote} from "../page/step-note.js";
 // A rule's value (or a forward-mode tangent) against autograd's own number, relative.
 export const RULE_TOLERANCE = 1e-5;
 
-// t = expression, then ∂t/∂a = derivative = (numbers plugged in) = value; `inline`: on one
-// line (the quiz's hint, in its band).
-export function ruleTex(rule, {inline = false} = {}) {
+// The rule in two lines of TeX: t = expression, and ∂t/∂a = derivative = (numbers plugged
+// in) = value. The quiz's hint writes them too.
+export function ruleLines(rule) {
   const wrt = rule.operand.split(",")[0].trim();
   const scalar = !Array.isArray(rule.value) && rule.value !== null;
   const chain = [`\\frac{\\partial t}{\\partial ${wrt}} = ${rule.derivative}`];
   if (rule.at) chain.push(rule.at);
   if (scalar) chain.push(texNumber(rule.value));
-  if (inline) return `t = ${rule.expression},\\quad ${chain.join(" = ")}`;
-  return `\\begin{aligned} t &= ${rule.expression} \\\\ ${chain.join(" = ").replace("=", "&=")} \\end{aligned}`;
+  return [`t = ${rule.expression}`, chain.join(" = ")];
+}
+
+function ruleTex(rule) {
+  const [first, second] = ruleLines(rule).map((line) => line.replace("=", "&="));
+  return `\\begin{aligned} ${first} \\\\ ${second} \\end{aligned}`;
 }
 
 export class RulePanel {

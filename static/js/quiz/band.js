@@ -5,12 +5,12 @@
 import {$} from "../lib/dom.js";
 import {formatValue} from "../lib/format.js";
 import {isScalar, nodeName} from "../graph/model.js";
-import {ruleTex} from "../lessons/rule.js";
+import {ruleLines} from "../lessons/rule.js";
 import {t} from "../page/i18n.js";
 
-function renderTex(el, tex) {
+function renderTex(el, tex, displayMode) {
   el.dataset.tex = tex;
-  if (window.katex) window.katex.render(tex, el, {throwOnError: false, displayMode: true});
+  if (window.katex) window.katex.render(tex, el, {throwOnError: false, displayMode});
   else el.textContent = tex;
 }
 
@@ -100,11 +100,16 @@ export class QuizBand {
       this.hint.replaceChildren(legend);
       return;
     }
-    legend.textContent = t("caption.rule_legend", {
-      target: nodeName(q.target), operand: rule.operand, source: nodeName(q.source)});
+    // "t = v, a = u: t = sin(a)", then the derivative with its numbers on a line of its own.
+    const [expression, derivative] = ruleLines(rule);
+    legend.textContent = `${t("caption.rule_legend", {
+      target: nodeName(q.target), operand: rule.operand, source: nodeName(q.source)})}: `;
+    const said = document.createElement("span");
+    renderTex(said, expression, false);
+    legend.append(said);
     const formula = document.createElement("div");
     formula.className = "quiz-hint-formula";
-    renderTex(formula, ruleTex(rule, {inline: true}));
+    renderTex(formula, derivative, true);
     this.hint.replaceChildren(legend, formula);
   }
 
