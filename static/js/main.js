@@ -10,6 +10,7 @@ import {BEFORE_START, Player} from "./graph/player.js";
 import {ZoomPan} from "./graph/zoom.js";
 import {Lessons} from "./lessons/lessons.js";
 import {LiveInputs} from "./live/live-inputs.js";
+import {Quiz} from "./quiz/quiz.js";
 import {RulePanel} from "./lessons/rule.js";
 import {$, jsonBlock} from "./lib/dom.js";
 import {ApiProblem} from "./lib/fetch.js";
@@ -57,7 +58,9 @@ class App {
       stepMs: config.steps.step_ms,
       onStep: (k) => this.drawStep(k),
       onPlayingChange: (playing) => this.showPlaying(playing),
+      ceiling: () => this.quiz.ceiling(),
     });
+    this.quiz = new Quiz(this);  // ?quiz=1: the student works out each gradient
     this.grouped = new GroupedPage(this);  // groups drawn closed, opened on demand; search
     this.rule = new RulePanel($("rule-panel"), $("step-note"));
     this.lessons = new Lessons({urls: config.lessons, view: this.view, stage: {
@@ -78,11 +81,7 @@ class App {
   setTheme(theme, chosen) {
     document.documentElement.dataset.theme = theme;
     $("theme-toggle").setAttribute("aria-pressed", String(theme === "dark"));
-    if (chosen) {
-      this.themeChosen = theme;
-      this.redraw();
-      this.saveUrl();
-    }
+    if (chosen) { this.themeChosen = theme; this.redraw(); this.saveUrl(); }
   }
 
   drawingOptions() {
@@ -93,14 +92,12 @@ class App {
 
   aspect() { return panelAspect(this.direction); }
   setDrawingStyle(style) {
-    this.drawingStyle = style;
-    $("style-select").value = style;
+    this.drawingStyle = style; $("style-select").value = style;
     this.redraw();
   }
 
   setDirection(direction) {
-    this.direction = direction;
-    $("direction-select").value = direction;
+    this.direction = direction; $("direction-select").value = direction;
     this.redraw();
     this.saveUrl();
   }
@@ -150,6 +147,7 @@ class App {
       lang: language(),
       theme: this.themeChosen,
       direction: this.direction,
+      quiz: this.quiz.on,
     });
   }
 
@@ -266,6 +264,7 @@ class App {
     this.rule.show(this.index, k);
     this.views.step(k);
     this.updateExports(k);
+    this.quiz.step(k);  // quiz mode: the gradients not yet answered hidden, the question asked
     this.saveUrl();
   }
 
@@ -290,6 +289,7 @@ async function start() {
   bindControls(app);
   $("style-select").addEventListener("change", (event) => app.setDrawingStyle(event.target.value));
   if (state.present) app.setPresent(true);
+  if (state.quiz) app.quiz.setOn(true);
   app.editor.value = state.source ?? app.examples[0]?.source ?? "";
   if (state.source !== null) {
     await app.run({step: state.step, input: state.input, autoplay: true});

@@ -13,7 +13,7 @@ from tests.support.paths import REPO
 CATALOGS = REPO / "static" / "i18n"
 LANGUAGES = ("en", "ja")
 SECTIONS = ("app", "caption", "editor", "exports", "gallery", "graph", "groups", "live", "paths",
-            "player", "problem", "search", "ui", "views", "zoom")
+            "player", "problem", "quiz", "search", "ui", "views", "zoom")
 KEY_IN_TEMPLATE = re.compile(r'data-i18n(?:-aria-label|-title)?="([^"]*)"')
 KEY_IN_SCRIPT = re.compile(r"""["']((?:%s)\.[a-z_]+)["']""" % "|".join(SECTIONS))
 PLACEHOLDER = re.compile(r"\{(\w+)\}")

@@ -9,8 +9,10 @@ export const BEFORE_START = -1;
 
 export class Player {
   // stepMs: one step at 1x, the server's (page config: steps.step_ms), as in its exports.
-  constructor({stepMs, onStep, onPlayingChange}) {
+  // ceiling(): the furthest step it may go to (quiz mode holds it at an unanswered question).
+  constructor({stepMs, onStep, onPlayingChange, ceiling = () => Infinity}) {
     this.stepMs = stepMs;
+    this.ceiling = ceiling;
     this.onStep = onStep;
     this.onPlayingChange = onPlayingChange;
     this.count = 0;
@@ -40,7 +42,8 @@ export class Player {
 
   go(k) {
     if (!this.count) return;
-    const step = Math.min(Math.max(Math.trunc(k) || 0, BEFORE_START), this.count - 1);
+    const step = Math.min(Math.max(Math.trunc(k) || 0, BEFORE_START), this.count - 1,
+      this.ceiling());
     this.position = step < 0 || !this.runs ? step : visibleIndex(this.runs, step);
     this.step = step < 0 || !this.runs ? step : this.runs[this.position].end;
     this.onStep(this.step);
@@ -79,7 +82,7 @@ export class Player {
   }
 
   tick() {
-    if (this.step >= this.count - 1) {
+    if (this.step >= Math.min(this.count - 1, this.ceiling())) {
       this.pause();
       return;
     }

@@ -10,6 +10,22 @@ import {stepNote} from "../page/step-note.js";
 // A rule's value (or a forward-mode tangent) against autograd's own number, relative.
 export const RULE_TOLERANCE = 1e-5;
 
+// The rule in two lines of TeX: t = expression, and ∂t/∂a = derivative = (numbers plugged
+// in) = value. The quiz's hint writes them too.
+export function ruleLines(rule) {
+  const wrt = rule.operand.split(",")[0].trim();
+  const scalar = !Array.isArray(rule.value) && rule.value !== null;
+  const chain = [`\\frac{\\partial t}{\\partial ${wrt}} = ${rule.derivative}`];
+  if (rule.at) chain.push(rule.at);
+  if (scalar) chain.push(texNumber(rule.value));
+  return [`t = ${rule.expression}`, chain.join(" = ")];
+}
+
+function ruleTex(rule) {
+  const [first, second] = ruleLines(rule).map((line) => line.replace("=", "&="));
+  return `\\begin{aligned} ${first} \\\\ ${second} \\end{aligned}`;
+}
+
 export class RulePanel {
   // box: the rule's place in the narration; noteBox: what is said there when there is no
   // rule (page/step-note.js), so the band is never blank.
@@ -66,23 +82,13 @@ export class RulePanel {
     });
     const formula = document.createElement("div");
     formula.className = "rule-formula";
-    formula.dataset.tex = this.tex(rule);
+    formula.dataset.tex = ruleTex(rule);
     if (window.katex) {
       window.katex.render(formula.dataset.tex, formula, {throwOnError: false, displayMode: true});
     } else {
       formula.textContent = formula.dataset.tex;
     }
     return [legend, formula, this.verdict(rule, edge, source)];
-  }
-
-  // t = expression, then ∂t/∂a = derivative = (numbers plugged in) = value.
-  tex(rule) {
-    const wrt = rule.operand.split(",")[0].trim();
-    const scalar = !Array.isArray(rule.value) && rule.value !== null;
-    const chain = [`\\frac{\\partial t}{\\partial ${wrt}} = ${rule.derivative}`];
-    if (rule.at) chain.push(rule.at);
-    if (scalar) chain.push(texNumber(rule.value));
-    return `\\begin{aligned} t &= ${rule.expression} \\\\ ${chain.join(" = ").replace("=", "&=")} \\end{aligned}`;
   }
 
   verdict(rule, edge, source) {

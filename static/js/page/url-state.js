@@ -1,4 +1,4 @@
-// The view in the URL: ?source=...&step=N&input=NAME&present=1&lang=ja&theme=dark&direction=TB (or LR; absent: auto),
+// The view in the URL: ?source=...&step=N&input=NAME&present=1&lang=ja&theme=dark&direction=TB (or LR; absent: auto)&quiz=1,
 // kept current with history.replaceState so a copied link opens the same view.
 //
 // A long program goes after '#' instead (#source=...&step=N&input=NAME): the fragment never
@@ -25,11 +25,12 @@ export function readState(search = location.search, hash = location.hash) {
     present: params.get("present") === "1",
     theme: ["light", "dark"].includes(params.get("theme")) ? params.get("theme") : null,
     direction: ["LR", "TB"].includes(params.get("direction")) ? params.get("direction") : "auto",
+    quiz: params.get("quiz") === "1",
   };
 }
 
 // The address of a view: [query, fragment], each a URLSearchParams string ("" if empty).
-export function addressOf({source, step, input, present, lang, theme, direction,
+export function addressOf({source, step, input, present, lang, theme, direction, quiz,
   inputs = liveInputs}) {
   const program = new URLSearchParams();
   if (source) program.set("source", source);
@@ -41,6 +42,7 @@ export function addressOf({source, step, input, present, lang, theme, direction,
   if (lang) view.set("lang", lang);
   if (theme) view.set("theme", theme);
   if (direction === "LR" || direction === "TB") view.set("direction", direction);
+  if (quiz) view.set("quiz", "1");
   const inQuery = program.toString().length <= MAX_SHARED_QUERY_BYTES;
   const query = new URLSearchParams([...(inQuery ? program : []), ...view]).toString();
   return [query, inQuery ? "" : program.toString()];
