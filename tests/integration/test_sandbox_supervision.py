@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.waiting import wait_for
 from webapp.sandbox.client import Sandbox
-
-PATIENCE_S = 60
 
 
 class Flaky:
@@ -33,13 +32,6 @@ def flaky(tmp_path, monkeypatch):
     flaky.sandbox.supervise()
     yield flaky
     flaky.sandbox.stop()
-
-
-def wait_for(condition):
-    deadline = time.monotonic() + PATIENCE_S
-    while not condition():
-        assert time.monotonic() < deadline, "not within the patience"
-        time.sleep(0.05)
 
 
 def test_a_dead_server_is_replaced_at_its_socket_which_is_gone_meanwhile(flaky):

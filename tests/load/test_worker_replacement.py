@@ -5,13 +5,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 import requests
 
 from tests.support.paths import REPO
 from tests.support.processes import children_of
+from tests.support.waiting import wait_for
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 import load  # noqa: E402  (benchmarks/ is not a package)
@@ -37,13 +37,6 @@ def answer(base):
         return None
 
 
-def wait_for(condition):
-    deadline = time.monotonic() + PATIENCE_S
-    while not condition():
-        assert time.monotonic() < deadline, "not within the patience"
-        time.sleep(0.1)
-
-
 def stop(master):
     master.terminate()
     try:
@@ -63,15 +56,15 @@ def test_a_replacement_that_fails_to_start_leaves_the_server_serving(tmp_path):
     with open(tmp_path / "gunicorn.log", "w") as log:
         master = start_gunicorn(port, marker, log)
         try:
-            wait_for(lambda: answer(base) is not None and len(workers(master)) == 2)
+            wait_for(lambda: answer(base) is not None and len(workers(master)) == 2, PATIENCE_S)
             marker.touch()                          # replacements fail from now on
             os.kill(workers(master)[0], signal.SIGKILL)
             wait_for(lambda: (tmp_path / "gunicorn.log").read_text().count(
-                "A replacement worker failed to start") >= 2)
+                "A replacement worker failed to start") >= 2, PATIENCE_S)
             assert master.poll() is None, (tmp_path / "gunicorn.log").read_text()[-3000:]
             assert answer(base) is not None         # the other worker serves meanwhile
             marker.unlink()
-            wait_for(lambda: len(workers(master)) == 2)
+            wait_for(lambda: len(workers(master)) == 2, PATIENCE_S)
         finally:
             stop(master)
 
