@@ -61,7 +61,8 @@ class Server:
         self.base = f"http://127.0.0.1:{port}"
         # gunicorn's own log (its master tells why it stopped): kept for the report of a run
         # whose server died, in AUTOGRAD_LOAD_LOG if set.
-        self.log = open(os.environ.get("AUTOGRAD_LOAD_LOG") or
+        self.keep_log = bool(os.environ.get("AUTOGRAD_LOAD_LOG"))
+        self.log = open(os.environ["AUTOGRAD_LOAD_LOG"] if self.keep_log else
                         tempfile.NamedTemporaryFile(prefix="autograd-gunicorn-", suffix=".log",
                                                     delete=False).name, "w")
         self.process = subprocess.Popen(
@@ -140,7 +141,7 @@ class Server:
             self.process.kill()
             self.process.wait(5)
         self.log.close()
-        if not os.environ.get("AUTOGRAD_LOAD_LOG"):
+        if not self.keep_log:
             os.unlink(self.log.name)
         return pids
 

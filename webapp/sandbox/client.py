@@ -93,8 +93,7 @@ class Sandbox:
         if line != READY_LINE or time.monotonic() > deadline:
             self.process.kill()
             self.process.wait()
-            self.process.stdout.close()
-            self.process = None
+            self.forget_process()
             raise SandboxUnavailable("The evaluation service did not start.")
 
     def supervise(self):
@@ -122,9 +121,7 @@ class Sandbox:
             if self.supervising.is_set() or self.path is None:     # stopping, or stopped
                 return
             if self.process is None or self.process.poll() is not None:
-                if self.process is not None:
-                    self.process.stdout.close()
-                    self.process = None
+                self.forget_process()
                 try:
                     os.unlink(self.path)
                 except FileNotFoundError:
@@ -142,12 +139,16 @@ class Sandbox:
                     self.process.wait(5)
                 except subprocess.TimeoutExpired:
                     self.process.kill()
-            if self.process is not None:
-                self.process.stdout.close()
-            self.process = None
+            self.forget_process()
             if self.path is not None:
                 shutil.rmtree(os.path.dirname(self.path), ignore_errors=True)
                 self.path = None
+
+    def forget_process(self):
+        """Let go of a fork server that has ended (its output pipe closed with it)."""
+        if self.process is not None:
+            self.process.stdout.close()
+        self.process = None
 
     def pids(self):
         """The fork server's pid (for tests and health checks), or None."""

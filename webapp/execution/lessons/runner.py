@@ -63,8 +63,8 @@ class ProgramRuns:
         started = clock()
         torch.default_generator.manual_seed(self.seed)
         interpreter.run()
-        self.seconds = min(self.seconds, clock() - started) if self.count \
-            else clock() - started
+        elapsed = clock() - started
+        self.seconds = min(self.seconds, elapsed) if self.count else elapsed
         self.count += 1
         return interpreter, leaves
 
